@@ -1,0 +1,149 @@
+// The `hangar` command line. Parsing is commander's; each command is a small function that
+// reads its inputs, runs the engine and prints. Bad input never escapes as a stack trace:
+// SourceErrors and usage errors print one line and set a non-zero exit code.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readLitmus, type LitmusTest } from '../isa/litmus.ts';
+import { SourceError } from '../isa/source-error.ts';
+import { defaultModel, finalState, litmusParamsFor, locationNames, runLitmus } from './litmus-run.ts';
+import { litmusJson, litmusText, stateText } from './litmus-report.ts';
+import { isModelName, type ModelName } from './model.ts';
+import { parseSeed } from './prng.ts';
+import { newMachine, runTrial } from './trial.ts';
+
+export class UsageError extends Error {}
+
+function seedArg(v: string): number {
+  const s = parseSeed(v);
+  if (s === undefined) throw new InvalidArgumentError('expected a non-negative integer below 2^53.');
+  return s;
+}
+
+function countArg(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a positive integer.');
+  return Number(v);
+}
+
+function modelArg(v: string): ModelName {
+  if (!isModelName(v)) throw new InvalidArgumentError('expected armv8, tso or sc.');
+  return v;
+}
+
+/** Litmus files named directly, or found (sorted, recursively) under directories. */
+export function collectLitmusFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, top: boolean): void => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
+    } else if (top || p.endsWith('.litmus')) out.push(p);
+  };
+  for (const p of paths) walk(p, true);
+  if (out.length === 0) throw new UsageError(`no .litmus files in ${paths.join(', ')}`);
+  return out;
+}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; trials: number; seed: number; json?: boolean }): number {
+  let failed = 0;
+  for (const file of collectLitmusFiles(paths)) {
+    let t: LitmusTest;
+    try {
+      t = readLitmus(file);
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      io.err(`${e.message}\n`);
+      failed++;
+      continue;
+    }
+    const start = performance.now();
+    const r = runLitmus(t, { model: o.model, trials: o.trials, seed: o.seed });
+    const secs = (performance.now() - start) / 1000;
+    io.out(o.json ? litmusJson(r) + '\n' : litmusText(r, secs) + '\n');
+    if (r.errors.length) failed++;
+  }
+  return failed ? 1 : 0;
+}
+
+function runCommand(io: Io, file: string, o: { model?: ModelName; seed: number; json?: boolean }): number {
+  const t = readLitmus(file);
+  const model = o.model ?? defaultModel(t);
+  const paramsFor = litmusParamsFor(model);
+  const m = newMachine(t.program, paramsFor);
+  const r = runTrial(m, o.seed, paramsFor);
+  const state = r.verdict === 'ok' ? finalState(t, m, locationNames(t)) : undefined;
+  if (o.json) {
+    io.out(JSON.stringify({ test: t.name, model, seed: o.seed, verdict: r.verdict, error: r.error, state, traceHash: r.traceHash, attempts: r.attempts, epochs: r.epochs, steps: r.steps }) + '\n');
+  } else {
+    io.out(`Test ${t.name} model ${model} seed ${o.seed}\n`);
+    io.out(`Verdict ${r.verdict}${r.error ? `: ${r.error}` : ''}\n`);
+    if (state) io.out(`State ${stateText(state)}\n`);
+    io.out(`Steps ${r.steps} Epochs ${r.epochs} Attempts ${r.attempts + 1}\n`);
+    io.out(`traceHash ${r.traceHash}\n`);
+  }
+  return r.verdict === 'ok' ? 0 : 1;
+}
+
+export function buildProgram(io: Io, status: { code: number }): Command {
+  const program = new Command();
+  program
+    .name('hangar')
+    .description('Multicore ARMv8 emulator that hunts hangs caused by missing memory barriers')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('litmus')
+    .description('run herd7 litmus tests and print the final states reached')
+    .argument('<paths...>', '.litmus files or directories')
+    .addOption(new Option('--model <model>', 'memory model (default: armv8 for AArch64 tests, tso for X86)').argParser(modelArg))
+    .option('--trials <n>', 'trials per test', countArg, 2000)
+    .option('--seed <s>', 'seed', seedArg, 1)
+    .option('--json', 'one JSON object per line per test')
+    .action((paths: string[], o) => {
+      status.code = litmusCommand(io, paths, o);
+    });
+
+  program
+    .command('run')
+    .description('run one trial and print its final state and traceHash')
+    .argument('<file>', 'a .litmus file')
+    .addOption(new Option('--model <model>', 'memory model').argParser(modelArg))
+    .option('--seed <s>', 'seed', seedArg, 1)
+    .option('--json', 'print one JSON object')
+    .action((file: string, o) => {
+      status.code = runCommand(io, resolve(file), o);
+    });
+  return program;
+}
+
+/** Entry point; returns the process exit code. */
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  const status = { code: 0 };
+  const program = buildProgram(io, status);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status.code;
+  } catch (e) {
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
+      return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
+    }
+    if (e instanceof SourceError || e instanceof UsageError) {
+      io.err(`hangar: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

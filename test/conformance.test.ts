@@ -1,0 +1,62 @@
+// Soundness and completeness against herd7 (../shared/litmus): every AArch64 and x86 test of
+// the corpus, run from fixed seeds. A state outside herd's allowed set fails the suite with a
+// replay command for the trial that produced it; coverage of allowed states is reported per
+// family and may not fall below the floors recorded in test/coverage-floors.json.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { byFamily, checkTest, type TestCoverage } from './support/conformance.ts';
+import { corpusOrSkipReason, repoRoot } from './support/corpus.ts';
+
+const TRIALS = Number(process.env.HANGAR_CONFORMANCE_TRIALS ?? 2500);
+const SEED = 20261125;
+const floors: { overall: number; families: Record<string, number> } = JSON.parse(
+  readFileSync(join(repoRoot, 'test/coverage-floors.json'), 'utf8'),
+);
+
+const { corpus, skipReason, failReason } = corpusOrSkipReason();
+if (skipReason) console.warn(`conformance: skipped: ${skipReason}`);
+
+describe.skipIf(!corpus && !failReason)('herd7 conformance', () => {
+  it('has the corpus', () => {
+    expect(failReason).toBeUndefined();
+  });
+  if (!corpus) return;
+
+  const results: TestCoverage[] = [];
+  for (const arch of Object.keys(corpus.files)) {
+    describe(arch, () => {
+      for (const file of corpus.files[arch]) {
+        const name = file.slice(file.lastIndexOf('/') + 1, -'.litmus'.length);
+        it(`${name}: no state outside herd's allowed set`, () => {
+          const r = checkTest(corpus, arch, file, TRIALS, SEED);
+          results.push(r);
+          expect(r.errors, 'trials ended in error').toEqual([]);
+          // Promise restarts are bounded: a trial aborts only when its promise could not be kept.
+          expect(r.aborted / TRIALS, 'abort rate').toBeLessThan(0.25);
+          expect(r.forbidden, `forbidden states (replay each with its command)`).toEqual([]);
+        });
+      }
+    });
+  }
+
+  it('reaches the allowed states (coverage floors)', () => {
+    expect(results.length).toBe(Object.values(corpus.files).reduce((a, f) => a + f.length, 0));
+    const fam = byFamily(results);
+    const allowed = fam.reduce((a, f) => a + f.allowed, 0);
+    const reached = fam.reduce((a, f) => a + f.reached, 0);
+    const lines = fam.map((f) => `  ${f.family.padEnd(10)} ${f.reached}/${f.allowed} (${((100 * f.reached) / f.allowed).toFixed(1)}%)`);
+    const missing = results.filter((r) => r.missing.length).map((r) => `  ${r.name}: ${r.missing.map((s) => JSON.stringify(s)).join(' ')}`);
+    const aborted = results.reduce((a, r) => a + r.aborted, 0);
+    console.log(
+      `conformance: ${reached}/${allowed} allowed states reached (${((100 * reached) / allowed).toFixed(2)}%), ` +
+        `${TRIALS} trials per test, ${aborted} restarts in all\n${lines.join('\n')}\nuncovered:\n${missing.join('\n') || '  none'}`,
+    );
+    expect(reached / allowed).toBeGreaterThanOrEqual(Math.max(0.95, floors.overall));
+    for (const f of fam) {
+      const floor = floors.families[f.family];
+      expect(floor, `no recorded floor for family ${f.family}`).toBeDefined();
+      expect(f.reached / f.allowed, `coverage of family ${f.family}`).toBeGreaterThanOrEqual(floor);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+// Conformance against herd7: run every corpus test, fail on any state outside the allowed
+// set (soundness) and measure which allowed states were reached (completeness).
+import { basename, relative } from 'node:path';
+import { readLitmus } from '../../isa/litmus.ts';
+import { runLitmus, stateKey, type FinalState } from '../../emu/litmus-run.ts';
+import type { Corpus } from './corpus.ts';
+import { repoRoot } from './corpus.ts';
+
+export interface TestCoverage {
+  name: string;
+  family: string;
+  allowed: number;
+  reached: number;
+  missing: FinalState[];
+  /** Forbidden states observed, each with the seed of a trial that produced it. */
+  forbidden: Array<{ state: FinalState; seed: number; traceHash: string; replay: string }>;
+  aborted: number;
+  errors: string[];
+}
+
+/** Canonical key of a state whatever the order of its keys. */
+export function canonical(s: Record<string, number | string>): string {
+  return stateKey(Object.fromEntries(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+export function checkTest(corpus: Corpus, arch: string, file: string, trials: number, seed: number): TestCoverage {
+  const t = readLitmus(file);
+  const exp = corpus.expected[arch][t.name];
+  if (!exp) throw new Error(`${file}: no expectation for ${t.name}`);
+  const allowed = new Set(exp.states.map(canonical));
+  const firstSeed = new Map<string, { seed: number; traceHash: string }>();
+  const out = runLitmus(t, {
+    trials,
+    seed,
+    observe: (_i, r, s) => {
+      if (!s) return;
+      const k = canonical(s);
+      if (!firstSeed.has(k)) firstSeed.set(k, { seed: r.seed, traceHash: r.traceHash });
+    },
+  });
+  const seen = new Set(out.histogram.map((h) => canonical(h.state)));
+  const forbidden = out.histogram
+    .filter((h) => !allowed.has(canonical(h.state)))
+    .map((h) => {
+      const f = firstSeed.get(canonical(h.state))!;
+      return { state: h.state, seed: f.seed, traceHash: f.traceHash, replay: `npx hangar run ${relative(repoRoot, file)} --seed ${f.seed}` };
+    });
+  const missing = exp.states.filter((s) => !seen.has(canonical(s)));
+  return {
+    name: t.name || basename(file),
+    family: exp.family,
+    allowed: allowed.size,
+    reached: allowed.size - missing.length,
+    missing,
+    forbidden,
+    aborted: out.aborted,
+    errors: out.errors,
+  };
+}
+
+export interface FamilyCoverage {
+  family: string;
+  allowed: number;
+  reached: number;
+}
+
+export function byFamily(results: TestCoverage[]): FamilyCoverage[] {
+  const m = new Map<string, FamilyCoverage>();
+  for (const r of results) {
+    const f = m.get(r.family) ?? { family: r.family, allowed: 0, reached: 0 };
+    f.allowed += r.allowed;
+    f.reached += r.reached;
+    m.set(r.family, f);
+  }
+  return [...m.values()].sort((a, b) => a.family.localeCompare(b.family));
+}

@@ -1,0 +1,27 @@
+// hangar's own litmus tests (programs/litmus): they ship with the project and run everywhere.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './corpus.ts';
+
+export const ownLitmusDir = join(repoRoot, 'programs/litmus');
+
+export function ownLitmusFiles(arch?: 'aarch64' | 'x86'): string[] {
+  const archs = arch ? [arch] : ['aarch64', 'x86'];
+  return archs.flatMap((a) => {
+    const d = join(ownLitmusDir, a);
+    return readdirSync(d).filter((f) => f.endsWith('.litmus')).sort().map((f) => join(d, f));
+  });
+}
+
+export interface OwnVerdict {
+  arch: 'AArch64' | 'X86';
+  model: 'armv8' | 'tso';
+  verdict: 'Allowed' | 'Forbidden';
+  family: string;
+  why: string;
+  source: string;
+}
+
+export function ownVerdicts(): Record<string, OwnVerdict> {
+  return JSON.parse(readFileSync(join(ownLitmusDir, 'verdicts.json'), 'utf8'));
+}
