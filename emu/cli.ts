@@ -11,6 +11,8 @@ import { litmusJson, litmusText, stateText } from './litmus-report.ts';
 import { isModelName, type ModelName } from './model.ts';
 import { parseSeed } from './prng.ts';
 import { newMachine, runTrial } from './trial.ts';
+import { campaignCommand, listCommand, mergeCommand, replayCommand, runProgramCommand } from './cli-programs.ts';
+import { WorkloadError } from './workload.ts';
 
 export class UsageError extends Error {}
 
@@ -117,13 +119,66 @@ export function buildProgram(io: Io, status: { code: number }): Command {
 
   program
     .command('run')
-    .description('run one trial and print its final state and traceHash')
-    .argument('<file>', 'a .litmus file')
-    .addOption(new Option('--model <model>', 'memory model').argParser(modelArg))
+    .description('run one trial and print its verdict (final state for litmus tests) and traceHash')
+    .argument('<program|file>', 'a program name (see `hangar list`), an assembly file or a .litmus file')
+    .option('--target <target>', 'armv8-llsc, armv8-lse or x86-tso (programs and assembly files)', 'armv8-llsc')
+    .addOption(new Option('--model <model>', 'memory model (default: from the target or the litmus arch)').argParser(modelArg))
     .option('--seed <s>', 'seed', seedArg, 1)
+    .option('--max-steps <n>', 'step budget of a program trial', countArg)
     .option('--json', 'print one JSON object')
-    .action((file: string, o) => {
+    .action(async (file: string, o) => {
+      if (!file.endsWith('.litmus')) {
+        status.code = await runProgramCommand(io, file, o);
+        return;
+      }
       status.code = runCommand(io, resolve(file), o);
+    });
+
+  program
+    .command('list')
+    .description('list the built-in programs, their targets and expected verdicts')
+    .option('--json', 'one JSON object per program')
+    .action((o) => {
+      status.code = listCommand(io, o);
+    });
+
+  program
+    .command('replay')
+    .description('run one trial with its trace and an explanation of the reorderings it depended on')
+    .argument('<program|file>', 'a program name or an assembly file')
+    .option('--target <target>', 'armv8-llsc, armv8-lse or x86-tso', 'armv8-llsc')
+    .requiredOption('--seed <s>', 'the seed to replay', seedArg)
+    .option('--trace <n>', 'print the last n memory events (0: none)', (v) => (/^\d+$/.test(v) ? Number(v) : countArg(v)), 60)
+    .option('--max-steps <n>', 'step budget', countArg)
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, o) => {
+      status.code = await replayCommand(io, file, o);
+    });
+
+  program
+    .command('campaign')
+    .description('stress programs × targets with seeded trials; report each hang with its replay command')
+    .argument('[programs...]', 'program names (default: all built-in programs)')
+    .option('--target <target>', 'a target or all', 'all')
+    .option('--trials <n>', 'trials per program and target', countArg, 1000)
+    .option('--seed <s>', 'campaign seed (trial i uses a seed derived from it and i)', seedArg, 1)
+    .option('--jobs <n>', 'worker threads for trials', countArg)
+    .option('--shard <k/N>', 'run only the trials i with i % N == k (0 <= k < N)')
+    .option('--out <file.jsonl>', 'append JSON lines: one per hang as found, then a summary')
+    .option('--max-steps <n>', 'step budget of one trial', countArg)
+    .option('--stop-on-first', 'stop each program/target at its first hang')
+    .option('--json', 'JSON lines on stdout instead of the table')
+    .action(async (programs: string[], o) => {
+      status.code = await campaignCommand(io, programs, o);
+    });
+
+  program
+    .command('merge')
+    .description('merge campaign JSONL files (e.g. shards) into one summary')
+    .argument('<files...>', 'JSONL files written by campaign --out')
+    .option('--json', 'JSON lines output')
+    .action((files: string[], o) => {
+      status.code = mergeCommand(io, files, o);
     });
   return program;
 }
@@ -140,7 +195,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
     }
-    if (e instanceof SourceError || e instanceof UsageError) {
+    if (e instanceof SourceError || e instanceof UsageError || e instanceof WorkloadError) {
       io.err(`hangar: ${e.message}\n`);
       return 2;
     }

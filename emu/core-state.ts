@@ -4,7 +4,7 @@
 import { NUM_REGS } from '../isa/instructions.ts';
 
 /** Scalar slots. */
-export const enum S {
+export enum S {
   PC = 0,
   STATUS,
   NZCV,
@@ -41,7 +41,7 @@ export const enum S {
 export const MAX_PROMISES = 8;
 export const MAX_PLAN = 512;
 
-export const enum Status {
+export enum Status {
   RUNNING = 0,
   /** Ran off its code / HLT. */
   HALTED = 1,

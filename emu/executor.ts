@@ -8,25 +8,41 @@
 //             other cores' writes of this epoch would be timestamped below it.
 //   BOUNDARY  one such stopped instruction, executed by the coordinator against the full log.
 //   SOLO      a promise lookahead: the core runs alone, nothing stops it but system calls.
-import {
-  ADDR_MASK, ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2,
-  FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift,
-} from '../isa/instructions.ts';
-import { DATA_BASE } from '../isa/program.ts';
-import { CoreState, MAX_PLAN, MAX_PROMISES, S, Status } from './core-state.ts';
-import { MSG_PROMISE, type MessageLog } from './message-log.ts';
-import { ReadOrd } from './model.ts';
+import * as isa from '../isa/instructions.ts';
+import { DATA_BASE as DATA_BASE_IMPORT } from '../isa/program.ts';
+import * as cs from './core-state.ts';
+import { MSG_PROMISE as MSG_PROMISE_IMPORT, type MessageLog } from './message-log.ts';
+import * as model from './model.ts';
 import type { TrialParams } from './params.ts';
-import { below, chance, type Rng } from './prng.ts';
-import { W_HIGH, W_NARROW, WriteBuffer } from './write-buffer.ts';
+import * as prng from './prng.ts';
+import type { Rng } from './prng.ts';
+import type { CoreState } from './core-state.ts';
+import type { Tracer } from './tracer.ts';
+import * as wb from './write-buffer.ts';
+import type { WriteBuffer } from './write-buffer.ts';
 
-export const enum Mode {
+// tsx loads these modules through its CommonJS transform, where every use of an imported
+// binding is a getter call (a switch over `Op.X` cases evaluated ~50 of them per
+// instruction). The hot path reads module-local aliases instead.
+const {
+  ADDR_MASK, ADDR_SHIFT, AddrMode, Barrier, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2,
+  FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift,
+} = isa;
+const { MAX_PLAN, S, Status } = cs;
+const { ReadOrd } = model;
+type ReadOrd = model.ReadOrd;
+const { below, chance } = prng;
+const { W_HIGH, W_NARROW } = wb;
+const DATA_BASE = DATA_BASE_IMPORT;
+const MSG_PROMISE = MSG_PROMISE_IMPORT;
+
+export enum Mode {
   RUN = 0,
   BOUNDARY = 1,
   SOLO = 2,
 }
 
-export const enum Step {
+export enum Step {
   OK = 0,
   /** Not executed: the instruction must wait for the coordinator (boundary op). */
   STOP = 1,
@@ -56,7 +72,8 @@ export class LookaheadWrites {
   promisable = new Int32Array(256);
   /** Choices recorded before this write completed. */
   choicePos = new Int32Array(256);
-  push(loc: number, lo: number, hi: number, promisable: number, choicePos: number): void {
+  pc = new Int32Array(256);
+  push(loc: number, lo: number, hi: number, promisable: number, choicePos: number, pc: number): void {
     if (this.length === this.loc.length) return; // bounded by the lookahead length anyway
     const i = this.length++;
     this.loc[i] = loc;
@@ -64,6 +81,7 @@ export class LookaheadWrites {
     this.hi[i] = hi;
     this.promisable[i] = promisable;
     this.choicePos[i] = choicePos;
+    this.pc[i] = pc;
   }
 }
 
@@ -160,6 +178,8 @@ export class Executor {
   buf!: WriteBuffer;
   /** The error message after Step.ERROR. */
   error = '';
+  /** Set by `hangar replay` only. */
+  tracer: Tracer | null = null;
   /** Lookahead record (SOLO mode). */
   readonly rec = new Int32Array(MAX_PLAN);
   recLen = 0;
@@ -605,6 +625,13 @@ export class Executor {
     return m > this.n ? this.buf.hi[m - this.n - 1] : this.log.valueHi(loc, m);
   }
 
+  /** The value a read of (loc, half, width) gets from message m (for traces, not the hot path). */
+  valueAt(loc: number, m: number, half: number, wide: boolean): bigint {
+    const lo = this.msgLo(loc, m) >>> 0, hi = this.msgHi(loc, m) >>> 0;
+    if (wide) return (BigInt(hi) << 32n) | BigInt(lo);
+    return BigInt(half === 0 ? lo : hi);
+  }
+
   /**
    * READ(ord, ex, noret) of the location at aLoc/aHalf with address views aV/aP.
    * Results in rLo/rHi/rPost/rP/rTs; updates the core's views.
@@ -634,6 +661,7 @@ export class Executor {
   /** The effects of reading message m (shared by plain reads and atomics). */
   private readFrom(c: CoreState, loc: number, half: number, sf: boolean, ord: ReadOrd, ex: boolean, noret: boolean, pre: number, m: number): void {
     const st = c.s;
+    if (this.tracer !== null) this.tracer.read(this, c, loc, half, sf, m, m > this.n ? m : this.log.latest[loc]);
     let vmsg: number;
     let forwarded = false;
     if (m === c.fwdTs[loc] && m !== 0) {
@@ -734,14 +762,14 @@ export class Executor {
       let j = 0;
       for (let i = 0; i < st[S.N_PROM]; i++) if (st[S.PROM0 + i] !== t) st[S.PROM0 + j++] = st[S.PROM0 + i];
       st[S.N_PROM] = j;
-      if (this.mode === Mode.SOLO) this.recWrites.push(loc, vLo, vHi, 0, this.recLen);
+      if (this.mode === Mode.SOLO) this.recWrites.push(loc, vLo, vHi, 0, this.recLen, st[S.PC]);
     } else {
       if (this.mode === Mode.SOLO) {
         const promisable = pre <= this.n && c.coh[loc] <= this.n ? 1 : 0;
-        this.recWrites.push(loc, vLo, vHi, promisable, this.recLen);
+        this.recWrites.push(loc, vLo, vHi, promisable, this.recLen, st[S.PC]);
       }
       t = this.n + this.buf.length + 1;
-      this.buf.push(loc, vLo, vHi, (sf ? 0 : W_NARROW) | (half !== 0 ? W_HIGH : 0));
+      this.buf.push(loc, vLo, vHi, (sf ? 0 : W_NARROW) | (half !== 0 ? W_HIGH : 0), st[S.PC]);
     }
     this.wTs = t;
     c.coh[loc] = t;

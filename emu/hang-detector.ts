@@ -5,8 +5,10 @@
 //   outstanding promise (system calls require none).
 // Spinning cores are never called hung here: a program whose cores spin forever ends with the
 // `budget` verdict, which makes no claim.
-import { S, Status } from './core-state.ts';
+import * as cs from './core-state.ts';
 import type { Machine } from './machine.ts';
+
+const { S, Status } = cs; // local aliases: see executor.ts
 
 export class HangDetector {
   private readonly m: Machine;

@@ -34,7 +34,7 @@ const EINVAL = 22;
 const EBADF = 9;
 
 /** What a blocked core waits for (CoreState S.WAIT_KIND). */
-export const enum Wait {
+export enum Wait {
   NONE = 0,
   FUTEX = 1,
   EVENTFD_READ = 2,
@@ -50,6 +50,9 @@ export class Kernel implements KernelCalls {
   private futexQueue: number[] = [];
   /** eventfd counters (as JS numbers: programs add small values). */
   private counters: number[] = [];
+  /** Per eventfd: the join of its writers' views. The kernel's eventfd lock orders a write
+   * before any read or poll that sees its count, so that reader acquires them. */
+  eventRel: number[] = [];
   /** Per blocked eventfd reader: the buffer address it reads into. */
   private readBuf = new Map<number, number>();
   /** Events that changed what a blocked core waits on (for the hang detector). */
@@ -62,6 +65,7 @@ export class Kernel implements KernelCalls {
   reset(): void {
     this.futexQueue = [];
     this.counters = [];
+    this.eventRel = [];
     this.readBuf.clear();
     this.wakeups = 0;
   }
@@ -78,6 +82,16 @@ export class Kernel implements KernelCalls {
   }
 
   call(ex: Executor, c: CoreState): Step {
+    if (ex.tracer === null) return this.dispatch(ex, c);
+    const pc = c.s[S.PC], nr = c.regLo[8], args = [c.regLo[0], c.regLo[1], c.regLo[2]];
+    const r = this.dispatch(ex, c);
+    const st = c.s[S.STATUS];
+    const result = st === Status.BLOCKED ? `blocked: ${this.describeWait(c)}` : st === Status.EXITED ? 'exited' : r === Step.ERROR ? 'error' : String(c.regLo[0]);
+    ex.tracer.syscall(this.m.epoch, c, pc, nr, args, result);
+    return r;
+  }
+
+  private dispatch(ex: Executor, c: CoreState): Step {
     const nr = c.regLo[8];
     const a0 = c.regLo[0], a1 = c.regLo[1], a2 = c.regLo[2];
     this.fullBarrier(c);
@@ -121,6 +135,7 @@ export class Kernel implements KernelCalls {
       case SYS.eventfd2:
         if (this.counters.length >= MAX_EVENTFDS) { res = -EINVAL; break; }
         this.counters.push(a0 >>> 0);
+        this.eventRel.push(0);
         res = FIRST_FD + this.counters.length - 1;
         break;
       case SYS.write: {
@@ -131,6 +146,7 @@ export class Kernel implements KernelCalls {
         if (loc < 0) return Step.ERROR;
         const add = this.readNewest(ex, c, loc * 2);
         this.counters[fd] += add >>> 0;
+        this.eventRel[fd] = Math.max(this.eventRel[fd], c.s[S.V_RO], c.s[S.V_WO]);
         if (this.counters[fd] !== 0) this.wakeEventfd(ex, c, fd + FIRST_FD);
         res = 8;
         break;
@@ -146,6 +162,7 @@ export class Kernel implements KernelCalls {
           this.block(c, Wait.EVENTFD_READ, a0);
           return this.done(c, true);
         }
+        this.acquire(c, this.eventRel[fd]);
         this.systemWrite(c, loc, this.counters[fd], 0);
         this.counters[fd] = 0;
         res = 8;
@@ -163,6 +180,7 @@ export class Kernel implements KernelCalls {
           this.block(c, Wait.POLL, fdv);
           return this.done(c, true);
         }
+        this.acquire(c, this.eventRel[fd]);
         res = 1;
         break;
       }
@@ -185,6 +203,12 @@ export class Kernel implements KernelCalls {
     c.s[S.PC]++;
     c.s[S.STEPS]++;
     return blocked || c.s[S.STATUS] !== Status.RUNNING ? Step.DONE : Step.OK;
+  }
+
+  /** Joins a released view into the core's read and write floors. */
+  private acquire(c: CoreState, rel: number): void {
+    if (c.s[S.V_RN] < rel) c.s[S.V_RN] = rel;
+    if (c.s[S.V_WN] < rel) c.s[S.V_WN] = rel;
   }
 
   private fullBarrier(c: CoreState): void {
@@ -255,7 +279,7 @@ export class Kernel implements KernelCalls {
 
   /** A kernel store into user memory (copy_to_user) on behalf of core c: newest in coherence. */
   private systemWrite(c: CoreState, loc: number, lo: number, hi: number): void {
-    const t = this.m.log.append(loc, lo, hi, c.id, this.m.epoch, MSG_KERNEL);
+    const t = this.m.log.append(loc, lo, hi, c.id, this.m.epoch, MSG_KERNEL, c.s[S.PC]);
     this.m.hang.wrote(loc, t);
     c.coh[loc] = t;
     if (c.s[S.V_WO] < t) c.s[S.V_WO] = t;

@@ -17,7 +17,7 @@ export function litmusText(o: LitmusOutcome, seconds: number): string {
   lines.push(`Positive: ${o.observed.positive} Negative: ${o.observed.negative}`);
   lines.push(`Condition ${o.condition}`);
   lines.push(`Observation ${o.test} ${o.observed.observation} ${o.observed.positive} ${o.observed.negative}`);
-  lines.push(`Model ${o.model} Seed ${o.seed} Trials ${o.trials}${o.aborted ? ` Aborted ${o.aborted}` : ''}`);
+  lines.push(`Model ${o.model} Seed ${o.seed} Trials ${o.trials} Restarts ${o.restarts}${o.aborted ? ` Aborted ${o.aborted}` : ''}`);
   for (const e of o.errors) lines.push(`Error ${e}`);
   lines.push(`Time ${o.test} ${seconds.toFixed(2)}`);
   return lines.join('\n') + '\n';
@@ -38,6 +38,7 @@ export function litmusJson(o: LitmusOutcome): string {
     positive: o.observed.positive,
     negative: o.observed.negative,
     aborted: o.aborted,
+    restarts: o.restarts,
     errors: o.errors,
   });
 }

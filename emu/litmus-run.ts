@@ -22,7 +22,10 @@ export interface LitmusOutcome {
   condition: string;
   /** herd's vocabulary over the observed states. */
   observed: { verdict: 'Allowed' | 'Forbidden'; ok: boolean; observation: 'Never' | 'Sometimes' | 'Always'; positive: number; negative: number };
+  /** Trials given up after maxAttempts restarts (never counted in the histogram). */
   aborted: number;
+  /** Restarts in all (a trial restarts when a promise could not be fulfilled). */
+  restarts: number;
   errors: string[];
 }
 
@@ -83,10 +86,12 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
   const byAddr = locationNames(t);
   const counts = new Map<string, { state: FinalState; count: number }>();
   let aborted = 0;
+  let restarts = 0;
   const errors: string[] = [];
   const from = opts.from ?? 0;
   for (let i = from; i < from + opts.trials; i++) {
     const r = runTrial(m, trialSeed(opts.seed, i), paramsFor);
+    restarts += r.attempts;
     if (r.verdict === 'abort') { aborted++; opts.observe?.(i, r, undefined, m); continue; }
     if (r.verdict !== 'ok') {
       if (errors.length < 5) errors.push(`trial ${i} (seed ${r.seed}): ${r.verdict}${r.error ? ': ' + r.error : ''}`);
@@ -100,10 +105,10 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
     if (e) e.count++;
     else counts.set(k, { state: s, count: 1 });
   }
-  return summarise(t, model, opts.seed, opts.trials, [...counts.values()], aborted, errors);
+  return summarise(t, model, opts.seed, opts.trials, [...counts.values()], aborted, errors, restarts);
 }
 
-export function summarise(t: LitmusTest, model: ModelName, seed: number, trials: number, histogram: LitmusOutcome['histogram'], aborted: number, errors: string[]): LitmusOutcome {
+export function summarise(t: LitmusTest, model: ModelName, seed: number, trials: number, histogram: LitmusOutcome['histogram'], aborted: number, errors: string[], restarts = 0): LitmusOutcome {
   const states = histogram.map((h) => h.state);
   const ch = conditionHolds(t.condition, states);
   let positive = 0, negative = 0;
@@ -121,6 +126,7 @@ export function summarise(t: LitmusTest, model: ModelName, seed: number, trials:
     condition: printCondition(t.condition),
     observed: { verdict: ch.verdict, ok: ch.ok, observation: ch.observation, positive, negative },
     aborted,
+    restarts,
     errors,
   };
 }

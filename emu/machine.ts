@@ -12,7 +12,8 @@
 // running cores one after another or in parallel workers gives the same trace.
 import { createHash } from 'node:crypto';
 import type { Program } from '../isa/program.ts';
-import { CoreState, S, Status } from './core-state.ts';
+import * as cs from './core-state.ts';
+import { CoreState } from './core-state.ts';
 import { Executor, Mode, Step } from './executor.ts';
 import { Kernel } from './kernel.ts';
 import { MessageLog } from './message-log.ts';
@@ -23,6 +24,8 @@ import { Boundary, runCorePhase } from './run-phase.ts';
 import { PromiseMaker } from './promises.ts';
 import { W_HIGH, W_NARROW, WriteBuffer } from './write-buffer.ts';
 import { HangDetector } from './hang-detector.ts';
+
+const { S, Status } = cs; // local aliases: see executor.ts
 
 export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
 
@@ -208,7 +211,7 @@ export class Machine {
           return Step.ERROR;
         }
       }
-      const t = log.append(loc, buf.lo[i], buf.hi[i], c, e, 0);
+      const t = log.append(loc, buf.lo[i], buf.hi[i], c, e, 0, buf.pc[i]);
       this.finalTs[c][i] = t;
       this.hang.wrote(loc, t);
     }
@@ -275,7 +278,7 @@ export class Machine {
       // The buffer's provisional timestamps n+1.. are final: append in order.
       const buf = this.boundaryBuf;
       for (let j = 0; j < buf.length; j++) {
-        const t = this.log.append(buf.loc[j], buf.lo[j], buf.hi[j], c, e, 0);
+        const t = this.log.append(buf.loc[j], buf.lo[j], buf.hi[j], c, e, 0, buf.pc[j]);
         this.hang.wrote(buf.loc[j], t);
       }
       buf.clear();
@@ -290,28 +293,16 @@ export class Machine {
     return [this.log.valueLo(loc, m), this.log.valueHi(loc, m)];
   }
 
-  /** A stable hash of everything the trial did: the log in order, final registers, verdict. */
+  /** A stable hash of everything the trial did: every message appended, in order (rolling,
+   * so it survives pruning), each core's final registers and state, the verdict. */
   traceHash(verdict: Verdict): string {
     const h = createHash('sha256');
-    const log = this.log;
-    const n = log.length;
-    const cols = new Int32Array(n * 5 + 4);
-    cols[0] = n;
-    cols[1] = this.attempt;
-    cols[2] = this.epoch;
-    for (let t = 1; t <= n; t++) {
-      const o = 4 + (t - 1) * 5;
-      cols[o] = log.loc[t];
-      cols[o + 1] = log.lo[t];
-      cols[o + 2] = log.hi[t];
-      cols[o + 3] = log.tid[t];
-      cols[o + 4] = log.tick[t];
-    }
-    h.update(new Uint8Array(cols.buffer));
+    const head = new Int32Array([this.log.hashA, this.log.hashB, this.log.length, this.attempt, this.epoch]);
+    h.update(new Uint8Array(head.buffer));
     for (const c of this.cores) {
       h.update(new Uint8Array(c.regLo.slice().buffer));
       h.update(new Uint8Array(c.regHi.slice().buffer));
-      h.update(`${c.s[S.PC]}:${c.s[S.STATUS]}:${c.s[S.STEPS]};`);
+      h.update(`${c.s[S.PC]}:${c.s[S.STATUS]}:${c.s[S.STEPS]}:${c.s[S.NZCV]};`);
     }
     h.update(verdict);
     return h.digest('hex').slice(0, 16);

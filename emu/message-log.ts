@@ -26,6 +26,11 @@ export class MessageLog {
   prev: Int32Array;
   next: Int32Array;
   flags: Int32Array;
+  /** Instruction (pc) that wrote the message, for explanations. */
+  pc: Int32Array;
+  /** Rolling hash of every message appended, in order (the trace survives pruning). */
+  hashA = 0;
+  hashB = 0;
   /** Per location: newest and oldest message (0 = none: the initial value is newest). */
   latest: Int32Array;
   first: Int32Array;
@@ -48,6 +53,7 @@ export class MessageLog {
     this.prev = alloc(capacity + 1);
     this.next = alloc(capacity + 1);
     this.flags = alloc(capacity + 1);
+    this.pc = alloc(capacity + 1);
     this.latest = alloc(initLo.length);
     this.first = alloc(initLo.length);
     this.initLo = alloc(initLo.length);
@@ -58,7 +64,7 @@ export class MessageLog {
 
   /** The column buffers, for handing to a worker. */
   columns(): Int32Array[] {
-    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.latest, this.first, this.initLo, this.initHi];
+    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initLo, this.initHi];
   }
 
   /** A read-only view of another log's columns (a worker's view of the coordinator's log). */
@@ -69,7 +75,7 @@ export class MessageLog {
   }
 
   adopt(cols: Int32Array[], capacity: number): void {
-    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.latest, this.first, this.initLo, this.initHi] = cols;
+    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initLo, this.initHi] = cols;
     this.capacity = capacity;
   }
 
@@ -79,13 +85,22 @@ export class MessageLog {
 
   reset(): void {
     this.length = 0;
+    this.hashA = 0x811c9dc5;
+    this.hashB = 0x01000193;
     this.latest.fill(0);
     this.first.fill(0);
   }
 
-  append(loc: number, lo: number, hi: number, tid: number, tick: number, flags: number): number {
+  append(loc: number, lo: number, hi: number, tid: number, tick: number, flags: number, pc: number): number {
     if (this.length === this.capacity) this.grow();
     const t = ++this.length;
+    this.pc[t] = pc;
+    let a = this.hashA, b = this.hashB;
+    a = Math.imul(a ^ loc, 0x01000193); b = Math.imul(b ^ lo, 0x5bd1e995);
+    a = Math.imul(a ^ hi, 0x01000193); b = Math.imul(b ^ tid, 0x5bd1e995);
+    a = Math.imul(a ^ tick, 0x01000193); b = Math.imul((b ^ (b >>> 15)) + a, 0x5bd1e995);
+    this.hashA = a;
+    this.hashB = b;
     this.loc[t] = loc;
     this.lo[t] = lo;
     this.hi[t] = hi;
@@ -136,6 +151,7 @@ export class MessageLog {
     this.prev = g(this.prev);
     this.next = g(this.next);
     this.flags = g(this.flags);
+    this.pc = g(this.pc);
     this.capacity = cap;
     this.generation++;
   }

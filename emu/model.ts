@@ -8,7 +8,7 @@
 export type ModelName = 'armv8' | 'tso' | 'sc';
 
 /** Read ordering, weakest first (the rules compare with >=). */
-export const enum ReadOrd {
+export enum ReadOrd {
   PLAIN = 0,
   /** RCpc acquire (LDAPR). */
   Q = 1,

@@ -2,7 +2,9 @@
 // only weight or remove choices that the model allows); they decide how quickly the allowed
 // ones are found. `litmusParams` draws them per trial, so one campaign covers many profiles.
 import type { MemoryModel } from './model.ts';
-import { below, chance, Purpose, stream } from './prng.ts';
+import * as prng from './prng.ts';
+
+const { below, chance, Purpose, stream } = prng; // local aliases: see executor.ts
 
 export interface TrialParams {
   model: MemoryModel;
@@ -71,8 +73,9 @@ export const MAX_BUDGET = 4096;
 /** Budget draw: 0 with probability pIdle, else 1 + geometric(mean), capped at MAX_BUDGET. */
 export function drawBudget(p: TrialParams, core: number, r: { next(): number }): number {
   if (chance(r, p.pIdle[core & 63])) return 0;
-  const q = 1 / p.meanBudget;
-  let b = 1;
-  while (!chance(r, q) && b < MAX_BUDGET) b++;
-  return b;
+  if (p.meanBudget <= 1) return 1;
+  // Inverse CDF of the geometric distribution: one draw instead of one per instruction.
+  const u = ((r.next() >>> 0) + 1) / 4294967297;
+  const b = 1 + Math.floor(Math.log(u) / Math.log(1 - 1 / p.meanBudget));
+  return b < MAX_BUDGET ? b : MAX_BUDGET;
 }

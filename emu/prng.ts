@@ -10,7 +10,7 @@ export interface Rng {
 }
 
 /** Purposes: which decision a stream feeds. Distinct keys give independent streams. */
-export const enum Purpose {
+export enum Purpose {
   BUDGET = 1,
   RUN = 2,
   MERGE = 3,
@@ -46,10 +46,12 @@ export function hashKey(salt: number, a: number, b: number, c: number, d: number
 export function stream(seed: number, attempt: number, core: number, epoch: number, purpose: Purpose): Rng {
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
-  const s0 = hashKey(lo, hi, attempt, core, epoch, purpose);
-  const s1 = hashKey(s0, lo, hi, attempt, core, epoch + purpose * 7919);
-  const s2 = hashKey(s1 ^ 0x5bd1e995, purpose, epoch, core, attempt, hi);
-  const s3 = hashKey(s2 ^ 0x27d4eb2f, lo, purpose, epoch, core, attempt) | 1; // never all-zero
+  const h = hashKey(lo, hi, attempt, core, epoch, purpose);
+  // Expand one well-mixed key into the generator's 128-bit state (never all zero).
+  const s0 = fmix32(h ^ 0x243f6a88);
+  const s1 = fmix32(h + 0x85a308d3);
+  const s2 = fmix32(h ^ 0x13198a2e);
+  const s3 = fmix32(h + 0x03707344) | 1;
   return xoroshiro128plusFromState([s0, s1, s2, s3]);
 }
 

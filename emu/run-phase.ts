@@ -2,14 +2,23 @@
 // streams keyed by (seed, attempt, core, epoch), and writes only the core's state and write
 // buffer: the inline layout calls it for each core in turn, a worker calls it for its cores,
 // and the result is the same.
-import { CoreState, S, Status } from './core-state.ts';
-import { Mode, Step, type Executor } from './executor.ts';
-import { drawBudget, type TrialParams } from './params.ts';
-import { chance, Purpose, stream } from './prng.ts';
+import * as cs from './core-state.ts';
+import type { CoreState } from './core-state.ts';
+import * as ex from './executor.ts';
+import type { Executor } from './executor.ts';
+import * as params_ from './params.ts';
+import type { TrialParams } from './params.ts';
+import * as prng from './prng.ts';
+
+// Local aliases of imported bindings (see executor.ts).
+const { S, Status } = cs;
+const { Mode, Step } = ex;
+const { drawBudget } = params_;
+const { chance, Purpose, stream } = prng;
 import type { WriteBuffer } from './write-buffer.ts';
 
 /** What a core asks of the commit phase (stored per core in a shared Int32Array). */
-export const enum Boundary {
+export enum Boundary {
   NONE = 0,
   /** Its next instruction needs the whole machine (store-exclusive, atomic, system call). */
   INSN = 1,
@@ -32,7 +41,7 @@ export function runCorePhase(exec: Executor, core: CoreState, buf: WriteBuffer, 
   exec.n = n0;
   exec.epoch = e;
   exec.buf = buf;
-  exec.rng = stream(seed, attempt, c, e, Purpose.RUN);
+  exec.rng = rb; // the same stream goes on to drive the burst
   const r = exec.run(core, budget);
   switch (r) {
     case Step.STOP: return Boundary.INSN;

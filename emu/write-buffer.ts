@@ -14,12 +14,14 @@ export class WriteBuffer {
   lo: Int32Array;
   hi: Int32Array;
   flags: Int32Array;
+  /** The storing instruction. */
+  pc: Int32Array;
   private readonly alloc: Alloc;
 
   constructor(capacity = 64, alloc: Alloc = heapAlloc, cols?: Int32Array[]) {
     this.alloc = alloc;
     if (cols) {
-      [this.meta, this.loc, this.lo, this.hi, this.flags] = cols;
+      [this.meta, this.loc, this.lo, this.hi, this.flags, this.pc] = cols;
       return;
     }
     this.meta = alloc(1);
@@ -27,10 +29,11 @@ export class WriteBuffer {
     this.lo = alloc(capacity);
     this.hi = alloc(capacity);
     this.flags = alloc(capacity);
+    this.pc = alloc(capacity);
   }
 
   columns(): Int32Array[] {
-    return [this.meta, this.loc, this.lo, this.hi, this.flags];
+    return [this.meta, this.loc, this.lo, this.hi, this.flags, this.pc];
   }
 
   get length(): number {
@@ -41,7 +44,7 @@ export class WriteBuffer {
     this.meta[0] = 0;
   }
 
-  push(loc: number, lo: number, hi: number, flags: number): number {
+  push(loc: number, lo: number, hi: number, flags: number, pc: number): number {
     const i = this.meta[0];
     if (i === this.loc.length) this.grow();
     this.meta[0] = i + 1;
@@ -49,6 +52,7 @@ export class WriteBuffer {
     this.lo[i] = lo;
     this.hi[i] = hi;
     this.flags[i] = flags;
+    this.pc[i] = pc;
     return i;
   }
 
@@ -63,5 +67,6 @@ export class WriteBuffer {
     this.lo = g(this.lo);
     this.hi = g(this.hi);
     this.flags = g(this.flags);
+    this.pc = g(this.pc);
   }
 }

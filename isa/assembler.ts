@@ -566,13 +566,16 @@ class Assembler {
       }
       return k;
     };
-    const src = { files, file: new Int32Array(n), line: new Int32Array(n), col: new Int32Array(n), text: new Array<string>(n) };
+    const src = { files, file: new Int32Array(n), line: new Int32Array(n), col: new Int32Array(n), text: new Array<string>(n), via: new Array<string>(n).fill('') };
     this.insns.forEach((insn, pc) => {
       code.set(insn.rec, pc * INSN_WORDS);
       src.file[pc] = indexOf(insn.src.file);
       src.line[pc] = insn.src.line;
       src.col[pc] = insn.src.colAt(insn.at);
       src.text[pc] = insn.src.text.slice(insn.at).trim();
+      // The outermost macro invocation: where the instruction comes from in the program's terms.
+      const chain = insn.src.expansion;
+      if (chain.length) src.via[pc] = chain[chain.length - 1];
     });
     const end = n - 1;
     code[end * INSN_WORDS + F.OP] = Op.HALT;

@@ -17,6 +17,8 @@ export interface SourceMap {
   col: Int32Array;
   /** Per instruction: the source text of the instruction as written (after macro expansion). */
   text: string[];
+  /** Per instruction from a macro: the outermost invocation ("macro 'm' invoked at f:l:c"). */
+  via?: string[];
 }
 
 export interface ThreadSpec {

@@ -15,6 +15,7 @@ export interface TestCoverage {
   /** Forbidden states observed, each with the seed of a trial that produced it. */
   forbidden: Array<{ state: FinalState; seed: number; traceHash: string; replay: string }>;
   aborted: number;
+  restarts: number;
   errors: string[];
 }
 
@@ -54,6 +55,7 @@ export function checkTest(corpus: Corpus, arch: string, file: string, trials: nu
     missing,
     forbidden,
     aborted: out.aborted,
+    restarts: out.restarts,
     errors: out.errors,
   };
 }
