@@ -82,9 +82,15 @@ export type CellRunner = (cell: Cell, indices: number[], seed: number, maxSteps:
 export const inlineRunner: CellRunner = async (cell, indices, seed, maxSteps, each) => {
   const w = loadWorkload(cell.program, { target: cell.target, maxSteps });
   const m = newMachine(w.program, w.paramsFor);
+  let lastYield = performance.now();
   for (const i of indices) {
     const r = runTrial(m, trialSeed(seed, i), w.paramsFor);
     if (!each(i, r)) return;
+    // Let signal handlers (Ctrl-C) and the progress bar run.
+    if (performance.now() - lastYield > 50) {
+      await new Promise((res) => setImmediate(res));
+      lastYield = performance.now();
+    }
   }
 };
 

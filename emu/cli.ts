@@ -6,11 +6,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readLitmus, type LitmusTest } from '../isa/litmus.ts';
 import { SourceError } from '../isa/source-error.ts';
-import { defaultModel, finalState, litmusParamsFor, locationNames, runLitmus } from './litmus-run.ts';
+import { defaultModel, finalState, litmusParamsFor, locationNames } from './litmus-run.ts';
 import { litmusJson, litmusText, stateText } from './litmus-report.ts';
 import { isModelName, type ModelName } from './model.ts';
 import { parseSeed } from './prng.ts';
-import { newMachine, runTrial } from './trial.ts';
+import { runTrial } from './trial.ts';
+import { litmusRunner } from './threads/litmus-task.ts';
+import { isLayout, layoutMachine, layoutTrial, type Layout } from './threads/layout.ts';
+import { defaultJobs } from './threads/trial-pool.ts';
 import { campaignCommand, listCommand, mergeCommand, replayCommand, runProgramCommand } from './cli-programs.ts';
 import { WorkloadError } from './workload.ts';
 
@@ -25,6 +28,11 @@ function seedArg(v: string): number {
 function countArg(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a positive integer.');
   return Number(v);
+}
+
+function layoutArg(v: string): Layout {
+  if (!isLayout(v)) throw new InvalidArgumentError('expected inline or threads.');
+  return v;
 }
 
 function modelArg(v: string): ModelName {
@@ -56,33 +64,52 @@ interface Io {
   err: (s: string) => void;
 }
 
-function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; trials: number; seed: number; json?: boolean }): number {
+async function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; trials: number; seed: number; json?: boolean; jobs: number }): Promise<number> {
   let failed = 0;
-  for (const file of collectLitmusFiles(paths)) {
-    let t: LitmusTest;
-    try {
-      t = readLitmus(file);
-    } catch (e) {
-      if (!(e instanceof SourceError)) throw e;
-      io.err(`${e.message}\n`);
-      failed++;
-      continue;
+  const files = collectLitmusFiles(paths);
+  const runner = litmusRunner(o.jobs);
+  try {
+    for (const file of files) {
+      let t: LitmusTest;
+      try {
+        t = readLitmus(file);
+      } catch (e) {
+        if (!(e instanceof SourceError)) throw e;
+        io.err(`${e.message}\n`);
+        failed++;
+        continue;
+      }
+      const start = performance.now();
+      let r;
+      try {
+        r = await runner.run(t, file, { model: o.model, trials: o.trials, seed: o.seed });
+      } catch (e) {
+        // A worker of the pool died or threw: the pool is gone, so the remaining tests cannot run.
+        io.err(`hangar: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+      }
+      const secs = (performance.now() - start) / 1000;
+      io.out(o.json ? litmusJson(r) + '\n' : litmusText(r, secs) + '\n');
+      if (r.errors.length) failed++;
     }
-    const start = performance.now();
-    const r = runLitmus(t, { model: o.model, trials: o.trials, seed: o.seed });
-    const secs = (performance.now() - start) / 1000;
-    io.out(o.json ? litmusJson(r) + '\n' : litmusText(r, secs) + '\n');
-    if (r.errors.length) failed++;
+  } finally {
+    await runner.close();
   }
   return failed ? 1 : 0;
 }
 
-function runCommand(io: Io, file: string, o: { model?: ModelName; seed: number; json?: boolean }): number {
+async function runCommand(io: Io, file: string, o: { model?: ModelName; seed: number; json?: boolean; layout: Layout; workers?: number }): Promise<number> {
   const t = readLitmus(file);
   const model = o.model ?? defaultModel(t);
   const paramsFor = litmusParamsFor(model);
-  const m = newMachine(t.program, paramsFor);
-  const r = runTrial(m, o.seed, paramsFor);
+  const laid = await layoutMachine(t.program, paramsFor, { layout: o.layout, workers: o.workers });
+  const m = laid.machine;
+  let r;
+  try {
+    r = runTrial(m, o.seed, paramsFor);
+  } finally {
+    await laid.close();
+  }
   const state = r.verdict === 'ok' ? finalState(t, m, locationNames(t)) : undefined;
   if (o.json) {
     io.out(JSON.stringify({ test: t.name, model, seed: o.seed, verdict: r.verdict, error: r.error, state, traceHash: r.traceHash, attempts: r.attempts, epochs: r.epochs, steps: r.steps }) + '\n');
@@ -113,8 +140,9 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .option('--trials <n>', 'trials per test', countArg, 2000)
     .option('--seed <s>', 'seed', seedArg, 1)
     .option('--json', 'one JSON object per line per test')
-    .action((paths: string[], o) => {
-      status.code = litmusCommand(io, paths, o);
+    .option('--jobs <n>', 'worker threads running trials in parallel (results do not depend on it)', countArg, defaultJobs())
+    .action(async (paths: string[], o) => {
+      status.code = await litmusCommand(io, paths, o);
     });
 
   program
@@ -126,12 +154,14 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .option('--seed <s>', 'seed', seedArg, 1)
     .option('--max-steps <n>', 'step budget of a program trial', countArg)
     .option('--json', 'print one JSON object')
+    .addOption(new Option('--layout <layout>', 'inline: every core on this thread; threads: each core in a worker thread (same trace)').argParser(layoutArg).default('threads'))
+    .option('--workers <n>', 'worker threads of the threads layout (default: one per core, at most the host cores)', countArg)
     .action(async (file: string, o) => {
       if (!file.endsWith('.litmus')) {
-        status.code = await runProgramCommand(io, file, o);
+        status.code = await runProgramCommand(io, file, o, layoutTrial(o));
         return;
       }
-      status.code = runCommand(io, resolve(file), o);
+      status.code = await runCommand(io, resolve(file), o);
     });
 
   program

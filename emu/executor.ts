@@ -176,8 +176,10 @@ export class Executor {
   mode: Mode = Mode.RUN;
   rng!: Rng;
   buf!: WriteBuffer;
-  /** The error message after Step.ERROR. */
+  /** After Step.ERROR: what went wrong, on which core, at which instruction. */
   error = '';
+  errorCore = -1;
+  errorPc = -1;
   /** Set by `hangar replay` only. */
   tracer: Tracer | null = null;
   /** Lookahead record (SOLO mode). */
@@ -215,7 +217,9 @@ export class Executor {
   }
 
   fail(msg: string, c: CoreState): Step {
-    this.error = `core ${c.id}, pc ${c.s[S.PC]}: ${msg}`;
+    this.error = msg;
+    this.errorCore = c.id;
+    this.errorPc = c.s[S.PC];
     return Step.ERROR;
   }
 
@@ -481,11 +485,11 @@ export class Executor {
     }
     const off = (lo >>> 0) - DATA_BASE;
     if (hi !== 0 || off < 0 || off >= this.words * 8) {
-      this.error = `core ${c.id}, pc ${c.s[S.PC]}: access to 0x${hi !== 0 ? (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, '0') : (lo >>> 0).toString(16)}, outside emulated memory`;
+      this.fail(`access to 0x${hi !== 0 ? (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, '0') : (lo >>> 0).toString(16)}, outside emulated memory`, c);
       return false;
     }
     if ((off & (size - 1)) !== 0) {
-      this.error = `core ${c.id}, pc ${c.s[S.PC]}: misaligned ${size}-byte access to 0x${(lo >>> 0).toString(16)}`;
+      this.fail(`misaligned ${size}-byte access to 0x${(lo >>> 0).toString(16)}`, c);
       return false;
     }
     this.aAddr = lo >>> 0;

@@ -145,6 +145,8 @@ export class Machine {
         if (b === Boundary.ABORT) return this.finish(Step.ABORT);
         if (b === Boundary.ERROR) {
           this.exec.error = this.driver.errorOf(this, c);
+          this.exec.errorCore = c;
+          this.exec.errorPc = cores[c].s[S.PC]; // a failing instruction does not advance the pc
           return this.finish(Step.ERROR);
         }
       }
@@ -170,7 +172,13 @@ export class Machine {
 
   private finish(r: Step): RunOutcome {
     if (r === Step.ABORT) return { verdict: 'abort', epochs: this.epoch, steps: this.steps };
-    return { verdict: 'error', error: this.exec.error, epochs: this.epoch, steps: this.steps };
+    const ex = this.exec;
+    const src = this.program.src;
+    const pc = ex.errorPc;
+    const where = pc >= 0 && pc < src.text.length ? `${src.files[src.file[pc]]}:${src.line[pc]}:${src.col[pc]}: ` : '';
+    const core = ex.errorCore >= 0 ? `core ${ex.errorCore}` : 'machine';
+    const text = pc >= 0 && pc < src.text.length ? ` (at '${src.text[pc]}')` : '';
+    return { verdict: 'error', error: `${where}${core}: ${ex.error}${text}`, epochs: this.epoch, steps: this.steps };
   }
 
   /** Total instructions executed by all cores. */
@@ -207,6 +215,8 @@ export class Machine {
       if ((f & W_NARROW) !== 0) {
         this.halves[loc] |= (f & W_HIGH) !== 0 ? 2 : 1;
         if (this.halves[loc] === 3) {
+          this.exec.errorCore = -1;
+          this.exec.errorPc = buf.pc[i];
           this.exec.error = `two 32-bit variables share the 8-byte location at 0x${(0x100000 + loc * 8).toString(16)}: hangar's memory model works on 8-byte locations, so give each shared variable its own 8-byte-aligned slot`;
           return Step.ERROR;
         }

@@ -1,0 +1,97 @@
+// Campaigns: shards partition the trials (their merge equals the unsharded run), every hang is
+// on disk as soon as it is reported (a SIGKILL loses none), Ctrl-C prints a partial summary
+// and exits non-zero.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../emu/cli.ts';
+import { mergeRecords } from '../emu/campaign.ts';
+import { repoRoot } from './support/corpus.ts';
+
+const bin = join(repoRoot, 'bin/hangar.mjs');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function jsonl(path: string): unknown[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+describe('campaign', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hangar-campaign-'));
+  const args = ['campaign', 'aio-wait-kick/pre-2022', 'qemu-event/v7.2', '--target', 'armv8-llsc', '--trials', '120', '--seed', '9'];
+
+  it('merging the shards equals the unsharded run', async () => {
+    const whole = join(dir, 'whole.jsonl');
+    expect((await cli([...args, '--out', whole])).code).toBe(0);
+    const shards = [0, 1, 2].map((k) => join(dir, `shard${k}.jsonl`));
+    for (const [k, f] of shards.entries()) expect((await cli([...args, '--shard', `${k}/3`, '--out', f])).code).toBe(0);
+    const a = mergeRecords(jsonl(whole));
+    const b = mergeRecords(shards.flatMap(jsonl));
+    expect(a.records.filter((r) => r.type === 'hang').length).toBeGreaterThan(3);
+    expect(b.records).toEqual(a.records);
+    const strip = (s: typeof a.summary) => s.cells.map((c) => ({ ...c, firstHangMs: null }));
+    expect(strip(b.summary)).toEqual(strip(a.summary));
+    // The merge command agrees with the library.
+    const m = await cli(['merge', ...shards, '--json']);
+    const lines = m.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.at(-1).cells.map((c: { hangs: number }) => c.hangs)).toEqual(a.summary.cells.map((c) => c.hangs));
+  });
+
+  it('rejects a bad shard and an unknown program with a clear message', async () => {
+    const r1 = await cli(['campaign', '--shard', '3/3', '--trials', '1']);
+    expect(r1.code).toBe(2);
+    expect(r1.err).toMatch(/--shard expects k\/N with 0 <= k < N/);
+    const r2 = await cli(['campaign', 'no-such/program', '--trials', '1']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/unknown program 'no-such\/program'/);
+  });
+
+  const children: ReturnType<typeof spawn>[] = [];
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  });
+
+  function start(extra: string[]): { child: ReturnType<typeof spawn>; out: () => string } {
+    const child = spawn(process.execPath, [bin, 'campaign', 'aio-wait-kick/pre-2022', '--target', 'x86-tso', '--trials', '100000000', '--seed', '3', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    return { child, out: () => out };
+  }
+
+  async function until(cond: () => boolean, ms = 60_000): Promise<void> {
+    const t0 = Date.now();
+    while (!cond()) {
+      if (Date.now() - t0 > ms) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a SIGKILLed campaign keeps every hang it reported', async () => {
+    const f = join(dir, 'killed.jsonl');
+    const { child, out } = start(['--out', f]);
+    await until(() => (out().match(/^hang: /gm) ?? []).length >= 5);
+    const reported = (out().match(/seed (\d+) \(trial (\d+)\)/g) ?? []).map((s) => s.replace(/\D+(\d+)\D+(\d+)\D*/, '$1:$2'));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(existsSync(f)).toBe(true);
+    const onDisk = new Set(jsonl(f).map((r) => { const h = r as { seed: number; trial: number }; return `${h.seed}:${h.trial}`; }));
+    for (const r of reported) expect(onDisk.has(r), r).toBe(true);
+  }, 90_000);
+
+  it('Ctrl-C prints the partial summary and exits non-zero', async () => {
+    const { child, out } = start([]);
+    await until(() => /^hang: /m.test(out()));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(out()).toMatch(/Interrupted: partial summary/);
+    expect(out()).toMatch(/aio-wait-kick\/pre-2022\s+x86-tso\s+\d+\s+\d+/);
+  }, 90_000);
+});

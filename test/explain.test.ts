@@ -1,0 +1,46 @@
+// The explanation of a hang tells the reordering in the program's terms.
+import { describe, expect, it } from 'vitest';
+import { explain } from '../emu/explain.ts';
+import { Tracer } from '../emu/tracer.ts';
+import { newMachine, runTrial } from '../emu/trial.ts';
+import { trialSeed } from '../emu/prng.ts';
+import { loadWorkload } from '../emu/workload.ts';
+
+describe('explanation of qemu-event/v7.2 on armv8-llsc', () => {
+  const w = loadWorkload('qemu-event/v7.2', { target: 'armv8-llsc' });
+  const m = newMachine(w.program, w.paramsFor);
+  let seed = -1;
+  for (let i = 0; i < 2000 && seed < 0; i++) if (runTrial(m, trialSeed(4, i), w.paramsFor).verdict === 'hang') seed = trialSeed(4, i);
+
+  it('finds a hang to explain', () => {
+    expect(seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it("names the waiter's early flag load, the STLXR it passed, and the setter's stale read", () => {
+    const t = new Tracer();
+    m.exec.tracer = t;
+    const r = runTrial(m, seed, w.paramsFor);
+    m.exec.tracer = null;
+    expect(r.verdict).toBe('hang');
+    const e = explain(m, t.events, r.verdict);
+    const text = e.lines.join('\n');
+    const src = m.program.src;
+    const at = (pc: number): string => src.text[pc];
+    // The waiter's condition check (a plain load of `flag`) was satisfied before its own
+    // store-exclusive (EV_FREE into the event word) became visible...
+    const waiter = e.missed.find((x) => x.beforeOwnStorePc !== undefined);
+    expect(waiter, text).toBeDefined();
+    expect(at(waiter!.pc)).toMatch(/^ldr\s/);
+    expect(at(waiter!.beforeOwnStorePc!)).toMatch(/^stlxr\s/);
+    expect(text).toMatch(/read flag = \d+/);
+    expect(text).toMatch(/in qemu_event_reset/);
+    // ...and the setter read the event word without seeing that EV_FREE store.
+    const setter = e.missed.find((x) => x.core !== waiter!.core);
+    expect(setter, text).toBeDefined();
+    expect(setter!.storeCore).toBe(waiter!.core);
+    expect(at(setter!.storePc)).toMatch(/^stlxr\s/);
+    expect(text).toMatch(/read ev_value = 0 .* in qemu_event_set/);
+    // Both cores end asleep, and the report says where.
+    expect(text).toMatch(/core \d .* blocked: futex wait on 0x[0-9a-f]+ \(ev_value\)/);
+  });
+});
