@@ -74,13 +74,15 @@ export interface CampaignOptions {
   shouldStop?: () => boolean;
   /** Runs a cell's trials, e.g. on a pool of workers; default inline. */
   runner?: CellRunner;
+  /** Assembler symbols for every program (e.g. ROUNDS). */
+  defines?: Record<string, number>;
 }
 
 /** Runs trials `indices` of a cell, yielding each result in index order. */
-export type CellRunner = (cell: Cell, indices: number[], seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean) => Promise<void>;
+export type CellRunner = (cell: Cell, indices: number[], seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean, defines?: Record<string, number>) => Promise<void>;
 
-export const inlineRunner: CellRunner = async (cell, indices, seed, maxSteps, each) => {
-  const w = loadWorkload(cell.program, { target: cell.target, maxSteps });
+export const inlineRunner: CellRunner = async (cell, indices, seed, maxSteps, each, defines) => {
+  const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
   const m = newMachine(w.program, w.paramsFor);
   let lastYield = performance.now();
   for (const i of indices) {
@@ -106,8 +108,9 @@ export function shardIndices(trials: number, shard?: Shard): number[] {
   return out;
 }
 
-export function replayCommand(program: string, target: string, seed: number): string {
-  return `npx hangar replay ${program} --target ${target} --seed ${seed}`;
+export function replayCommand(program: string, target: string, seed: number, defines?: Record<string, number>): string {
+  const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
+  return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
@@ -143,14 +146,14 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
         o.onRecord?.({
           type: r.verdict, program: cell.program, target: cell.target, trial: i, seed: r.seed, verdict: r.verdict,
           traceHash: r.traceHash, steps: r.steps, epochs: r.epochs, error: r.error,
-          replay: replayCommand(cell.program, cell.target, r.seed),
+              replay: replayCommand(cell.program, cell.target, r.seed, o.defines),
         });
       }
       o.onTrial?.(done, total);
       if (o.shouldStop?.()) { stoppedEarly = true; return false; }
       if (o.stopOnFirst && r.verdict === 'hang') return false;
       return true;
-    });
+    }, o.defines);
     if (stoppedEarly) { complete = false; break; }
   }
   return { type: 'summary', seed: o.seed, trials: o.trials, shard: o.shard ?? null, complete, cells };

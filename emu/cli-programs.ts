@@ -9,7 +9,7 @@ import { explain, traceLines } from './explain.ts';
 import type { Machine } from './machine.ts';
 import { Tracer } from './tracer.ts';
 import { newMachine, runTrial, type TrialResult } from './trial.ts';
-import { loadWorkload, targetNamed, WorkloadError, type Workload } from './workload.ts';
+import { loadWorkload, parseDefines, targetNamed, WorkloadError, type Workload } from './workload.ts';
 
 export interface Io {
   out: (s: string) => void;
@@ -43,8 +43,8 @@ export const inlineTrial: TrialRunner = async (w, seed, tracer) => {
   return { r: runTrial(m, seed, w.paramsFor), m };
 };
 
-export async function runProgramCommand(io: Io, spec: string, o: { target?: string; seed: number; json?: boolean; maxSteps?: number }, run: TrialRunner = inlineTrial): Promise<number> {
-  const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps });
+export async function runProgramCommand(io: Io, spec: string, o: { target?: string; seed: number; json?: boolean; maxSteps?: number; define?: string[] }, run: TrialRunner = inlineTrial): Promise<number> {
+  const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
   const { r } = await run(w, o.seed);
   if (o.json) {
     io.out(JSON.stringify({ program: w.name, target: w.target?.name, model: w.model, seed: o.seed, verdict: r.verdict, error: r.error, traceHash: r.traceHash, steps: r.steps, epochs: r.epochs, attempts: r.attempts }) + '\n');
@@ -58,8 +58,8 @@ export async function runProgramCommand(io: Io, spec: string, o: { target?: stri
   return r.verdict === 'ok' ? 0 : 1;
 }
 
-export async function replayCommand(io: Io, spec: string, o: { target?: string; seed: number; trace: number; json?: boolean; maxSteps?: number }, run: TrialRunner = inlineTrial): Promise<number> {
-  const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps });
+export async function replayCommand(io: Io, spec: string, o: { target?: string; seed: number; trace: number; json?: boolean; maxSteps?: number; define?: string[] }, run: TrialRunner = inlineTrial): Promise<number> {
+  const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
   const tracer = new Tracer();
   const { r, m } = await run(w, o.seed, tracer);
   const ex = explain(m, tracer.events, r.verdict);
@@ -95,12 +95,14 @@ export interface CampaignCliOptions {
   json?: boolean;
   stopOnFirst?: boolean;
   maxSteps?: number;
+  define?: string[];
 }
 
 export async function campaignCommand(io: Io, programs: string[], o: CampaignCliOptions, runner?: CellRunner): Promise<number> {
   if (o.target !== 'all') targetNamed(o.target);
-  for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target });
+  for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines: parseDefines(o.define) });
   const shard = parseShard(o.shard);
+  const defines = parseDefines(o.define);
   const cells = allCells(programs, o.target);
   const out = o.out ? new JsonlWriter(o.out) : undefined;
   const tty = !o.json && process.stderr.isTTY === true;
@@ -125,7 +127,7 @@ export async function campaignCommand(io: Io, programs: string[], o: CampaignCli
   let summary: CampaignSummary;
   try {
     summary = await runCampaign({
-      cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, runner,
+      cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, runner, defines,
       onRecord: emit,
       onTrial: (done) => bar?.update(done, { hangs }),
       shouldStop: () => interrupted,

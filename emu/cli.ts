@@ -153,6 +153,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .addOption(new Option('--model <model>', 'memory model (default: from the target or the litmus arch)').argParser(modelArg))
     .option('--seed <s>', 'seed', seedArg, 1)
     .option('--max-steps <n>', 'step budget of a program trial', countArg)
+    .option('--define <NAME=VALUE...>', 'assembler symbols for programs (e.g. ROUNDS=1000 NCORES=16)')
     .option('--json', 'print one JSON object')
     .addOption(new Option('--layout <layout>', 'inline: every core on this thread; threads: each core in a worker thread (same trace)').argParser(layoutArg).default('threads'))
     .option('--workers <n>', 'worker threads of the threads layout (default: one per core, at most the host cores)', countArg)
@@ -180,6 +181,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .requiredOption('--seed <s>', 'the seed to replay', seedArg)
     .option('--trace <n>', 'print the last n memory events (0: none)', (v) => (/^\d+$/.test(v) ? Number(v) : countArg(v)), 60)
     .option('--max-steps <n>', 'step budget', countArg)
+    .option('--define <NAME=VALUE...>', 'assembler symbols (as given to run)')
     .option('--json', 'print one JSON object')
     .action(async (file: string, o) => {
       status.code = await replayCommand(io, file, o);
@@ -197,6 +199,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .option('--out <file.jsonl>', 'append JSON lines: one per hang as found, then a summary')
     .option('--max-steps <n>', 'step budget of one trial', countArg)
     .option('--stop-on-first', 'stop each program/target at its first hang')
+    .option('--define <NAME=VALUE...>', 'assembler symbols for every program (e.g. ROUNDS=64)')
     .option('--json', 'JSON lines on stdout instead of the table')
     .action(async (programs: string[], o) => {
       status.code = await campaignCommand(io, programs, o);

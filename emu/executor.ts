@@ -18,6 +18,7 @@ import * as prng from './prng.ts';
 import type { Rng } from './prng.ts';
 import type { CoreState } from './core-state.ts';
 import type { Tracer } from './tracer.ts';
+import type { Timer } from './timing.ts';
 import * as wb from './write-buffer.ts';
 import type { WriteBuffer } from './write-buffer.ts';
 
@@ -182,6 +183,8 @@ export class Executor {
   errorPc = -1;
   /** Set by `hangar replay` only. */
   tracer: Tracer | null = null;
+  /** Cycle accounting (emu/timing.ts), set by `npm run bench` only; it observes, never steers. */
+  timer: Timer | null = null;
   /** Lookahead record (SOLO mode). */
   readonly rec = new Int32Array(MAX_PLAN);
   recLen = 0;
@@ -343,15 +346,15 @@ export class Executor {
       // ---------------------------------------------------------- branches
       case Op.B:
         st[S.PC] = code[b + F.IMM_LO];
-        return this.stepped(c);
+        return this.stepped(c, pc);
       case Op.BL:
         this.setReg(c, 30, pc + 1, 0, 0, 0);
         st[S.PC] = code[b + F.IMM_LO];
-        return this.stepped(c);
+        return this.stepped(c, pc);
       case Op.BCOND: {
         st[S.V_CAP] = max(st[S.V_CAP], max(st[S.FLAGS_V], st[S.FLAGS_P]));
         st[S.PC] = condHolds(st[S.NZCV], code[b + F.EXTRA]) ? code[b + F.IMM_LO] : pc + 1;
-        return this.stepped(c);
+        return this.stepped(c, pc);
       }
       case Op.CBZ: case Op.CBNZ: case Op.TBZ: case Op.TBNZ: {
         st[S.V_CAP] = max(st[S.V_CAP], max(c.regV[rt], c.regP[rt]));
@@ -363,7 +366,7 @@ export class Executor {
         }
         const taken = op === Op.CBZ || op === Op.TBZ ? zero : !zero;
         st[S.PC] = taken ? code[b + F.IMM_LO] : pc + 1;
-        return this.stepped(c);
+        return this.stepped(c, pc);
       }
       case Op.BR: case Op.RET: {
         st[S.V_CAP] = max(st[S.V_CAP], max(c.regV[rn], c.regP[rn]));
@@ -372,7 +375,7 @@ export class Executor {
           return this.fail(`branch to a non-code address 0x${(c.regLo[rn] >>> 0).toString(16)}`, c);
         }
         st[S.PC] = target;
-        return this.stepped(c);
+        return this.stepped(c, pc);
       }
       // ---------------------------------------------------------- memory
       case Op.LDR: case Op.STR: case Op.LDP: case Op.STP:
@@ -422,13 +425,14 @@ export class Executor {
     }
     if (r !== Step.OK) return r;
     st[S.PC] = pc + 1;
-    return this.stepped(c);
+    return this.stepped(c, pc);
   }
 
   /** Common tail of an executed instruction: count it and check outstanding promises. */
-  private stepped(c: CoreState): Step {
+  private stepped(c: CoreState, pc: number): Step {
     const st = c.s;
     st[S.STEPS]++;
+    if (this.timer !== null) this.timer.step(this, c, pc);
     if (st[S.N_PROM] !== 0 && this.promiseDead(c)) return Step.ABORT;
     if (st[S.PC] * INSN_WORDS >= this.code.length) return this.fail('ran past the end of the code', c);
     return Step.OK;
@@ -578,9 +582,12 @@ export class Executor {
     let newestSeen = false;
     for (;;) {
       if (m < lb) break;
+      if (m === 0 && log.initGone[loc] !== 0) break; // pruned: the initial value is unreadable
       if (!this.isOwnPromise(c, m)) {
         // The newest eligible message always qualifies; older ones only within the horizon.
-        if (!newestSeen || this.epoch - log.tick[succ] < horizon) {
+        // Ticks grow with timestamps, so once one is too old all older ones are too.
+        if (newestSeen && this.epoch - log.tick[succ] >= horizon) break;
+        {
           if (k === this.cand.length) {
             const g = new Int32Array(k * 2);
             g.set(this.cand);
@@ -602,9 +609,10 @@ export class Executor {
     const st = c.s;
     if (st[S.N_PROM] === 0 || st[S.PLAN_POS] >= st[S.PLAN_LEN]) return -1;
     let want = c.plan[st[S.PLAN_POS]++];
-    // Half the time the read ignores the plan: without that a promising core would only
-    // replay its lookahead and never read the values its promise let others write.
-    if (chance(this.rng, 0.5)) return -1;
+    // Litmus trials let a read ignore the plan now and then: otherwise a promising core would
+    // only replay its lookahead and never read the values its promise let others write. Long
+    // programs follow the plan, since one unfulfilled promise costs the whole trial.
+    if (this.params.pIgnorePlan > 0 && chance(this.rng, this.params.pIgnorePlan)) return -1;
     if (want === OWN_LATEST) want = c.fwdTs[loc];
     for (let i = 0; i < k; i++) if (this.cand[i] === want) return i;
     return -1;
@@ -666,6 +674,7 @@ export class Executor {
   private readFrom(c: CoreState, loc: number, half: number, sf: boolean, ord: ReadOrd, ex: boolean, noret: boolean, pre: number, m: number): void {
     const st = c.s;
     if (this.tracer !== null) this.tracer.read(this, c, loc, half, sf, m, m > this.n ? m : this.log.latest[loc]);
+    if (this.timer !== null) this.timer.read(this, c, loc, m);
     let vmsg: number;
     let forwarded = false;
     if (m === c.fwdTs[loc] && m !== 0) {
@@ -775,6 +784,7 @@ export class Executor {
       t = this.n + this.buf.length + 1;
       this.buf.push(loc, vLo, vHi, (sf ? 0 : W_NARROW) | (half !== 0 ? W_HIGH : 0), st[S.PC]);
     }
+    if (this.timer !== null) this.timer.write(this, c, loc, t);
     this.wTs = t;
     c.coh[loc] = t;
     st[S.V_WO] = max(st[S.V_WO], t);

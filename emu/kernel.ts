@@ -70,6 +70,11 @@ export class Kernel implements KernelCalls {
     this.wakeups = 0;
   }
 
+  /** Applies a pruning renumbering to the views the kernel holds. */
+  remapViews(map: (v: number) => number): void {
+    for (let i = 0; i < this.eventRel.length; i++) this.eventRel[i] = map(this.eventRel[i]);
+  }
+
   /** Why a core is blocked, for reports. */
   describeWait(c: CoreState): string {
     const arg = c.s[S.WAIT_ARG];

@@ -23,6 +23,7 @@ import { below, Purpose, stream } from './prng.ts';
 import { Boundary, runCorePhase } from './run-phase.ts';
 import { PromiseMaker } from './promises.ts';
 import { W_HIGH, W_NARROW, WriteBuffer } from './write-buffer.ts';
+import { Pruner } from './pruning.ts';
 import { HangDetector } from './hang-detector.ts';
 
 const { S, Status } = cs; // local aliases: see executor.ts
@@ -78,6 +79,8 @@ export class Machine {
   /** Per core: what it asks of this epoch's commit (run-phase.ts Boundary). */
   readonly boundary: Int32Array;
   private readonly boundaryBuf = new WriteBuffer(8);
+  /** Drops unreadable messages in long runs (off while tracing: the trace reads the log). */
+  readonly pruner = new Pruner();
   private readonly promises: PromiseMaker;
   private readonly order: Int32Array;
   private readonly remaining: Int32Array;
@@ -120,6 +123,7 @@ export class Machine {
     this.halves.fill(0);
     this.kernel.reset();
     this.hang.reset();
+    this.pruner.reset();
     // A trial that ended mid-epoch (abort, error) leaves buffered writes behind.
     for (const b of this.bufs) b.clear();
     this.boundaryBuf.clear();
@@ -156,6 +160,9 @@ export class Machine {
       const r = this.boundaryOps(e);
       if (r !== Step.OK) return this.finish(r);
       this.hang.endEpoch();
+      if (this.exec.tracer === null) {
+        this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map));
+      }
       let live = 0;
       for (let c = 0; c < cores.length; c++) {
         const s = cores[c].s[S.STATUS];
@@ -307,7 +314,7 @@ export class Machine {
    * so it survives pruning), each core's final registers and state, the verdict. */
   traceHash(verdict: Verdict): string {
     const h = createHash('sha256');
-    const head = new Int32Array([this.log.hashA, this.log.hashB, this.log.length, this.attempt, this.epoch]);
+    const head = new Int32Array([this.log.hashA, this.log.hashB, this.log.appended, this.attempt, this.epoch]);
     h.update(new Uint8Array(head.buffer));
     for (const c of this.cores) {
       h.update(new Uint8Array(c.regLo.slice().buffer));

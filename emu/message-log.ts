@@ -28,12 +28,15 @@ export class MessageLog {
   flags: Int32Array;
   /** Instruction (pc) that wrote the message, for explanations. */
   pc: Int32Array;
-  /** Rolling hash of every message appended, in order (the trace survives pruning). */
+  /** Rolling hash and count of every message appended, in order (the trace survives pruning). */
+  appended = 0;
   hashA = 0;
   hashB = 0;
   /** Per location: newest and oldest message (0 = none: the initial value is newest). */
   latest: Int32Array;
   first: Int32Array;
+  /** Per location: 1 once pruning removed the initial value (no longer readable). */
+  initGone: Int32Array;
   /** Initial value of every location. */
   initLo: Int32Array;
   initHi: Int32Array;
@@ -56,6 +59,7 @@ export class MessageLog {
     this.pc = alloc(capacity + 1);
     this.latest = alloc(initLo.length);
     this.first = alloc(initLo.length);
+    this.initGone = alloc(initLo.length);
     this.initLo = alloc(initLo.length);
     this.initHi = alloc(initHi.length);
     this.initLo.set(initLo);
@@ -64,7 +68,7 @@ export class MessageLog {
 
   /** The column buffers, for handing to a worker. */
   columns(): Int32Array[] {
-    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initLo, this.initHi];
+    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initGone, this.initLo, this.initHi];
   }
 
   /** A read-only view of another log's columns (a worker's view of the coordinator's log). */
@@ -75,7 +79,7 @@ export class MessageLog {
   }
 
   adopt(cols: Int32Array[], capacity: number): void {
-    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initLo, this.initHi] = cols;
+    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initGone, this.initLo, this.initHi] = cols;
     this.capacity = capacity;
   }
 
@@ -85,15 +89,18 @@ export class MessageLog {
 
   reset(): void {
     this.length = 0;
+    this.appended = 0;
     this.hashA = 0x811c9dc5;
     this.hashB = 0x01000193;
     this.latest.fill(0);
     this.first.fill(0);
+    this.initGone.fill(0);
   }
 
   append(loc: number, lo: number, hi: number, tid: number, tick: number, flags: number, pc: number): number {
     if (this.length === this.capacity) this.grow();
     const t = ++this.length;
+    this.appended++;
     this.pc[t] = pc;
     let a = this.hashA, b = this.hashB;
     a = Math.imul(a ^ loc, 0x01000193); b = Math.imul(b ^ lo, 0x5bd1e995);

@@ -19,6 +19,8 @@ export interface TrialParams {
   pPromise: number;
   /** Instructions a promise lookahead may run. */
   lookahead: number;
+  /** Probability that a read of a promising core ignores its plan (see executor.planned). */
+  pIgnorePlan: number;
   /** Epoch budgets: 0 with probability pIdle (per core: cores run at different speeds), else
    * 1 + geometric with mean meanBudget. */
   pIdle: readonly number[];
@@ -40,6 +42,7 @@ export function litmusParams(model: MemoryModel, seed: number, attempt: number):
     maxSpurious: 2,
     pPromise: model.promises ? pick([0.05, 0.15, 0.3]) : 0,
     lookahead: 256,
+    pIgnorePlan: 0.5,
     // Per-core speeds: some outcomes need one core to lag far behind the others (IRIW).
     pIdle: Array.from({ length: 64 }, () => pick([0.1, 0.3, 0.5, 0.8])),
     meanBudget: pick([1, 2, 4]),
@@ -60,6 +63,7 @@ export function programParams(model: MemoryModel, seed: number, attempt: number,
     maxSpurious: 2,
     pPromise: model.promises ? 0.002 : 0,
     lookahead: 256,
+    pIgnorePlan: 0,
     pIdle: Array.from({ length: 64 }, () => pick([0.02, 0.05, 0.2])),
     meanBudget: pick([8, 32, 128]),
     maxSteps,

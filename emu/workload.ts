@@ -40,7 +40,7 @@ export function programParamsFor(model: ModelName, maxSteps: number): ParamsFor 
   return (seed, attempt) => programParams(mm, seed, attempt, maxSteps);
 }
 
-export function loadWorkload(spec: string, opts: { target?: string; model?: ModelName; maxSteps?: number } = {}): Workload {
+export function loadWorkload(spec: string, opts: { target?: string; model?: ModelName; maxSteps?: number; defines?: Record<string, number> } = {}): Workload {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   if (spec.endsWith('.litmus')) {
     const litmus = readLitmus(spec);
@@ -53,7 +53,7 @@ export function loadWorkload(spec: string, opts: { target?: string; model?: Mode
   let program: Program;
   let name = spec;
   if (entry) {
-    program = assemble(readFileSync(entry.file, 'utf8'), { file: relative(process.cwd(), entry.file) || entry.file, defines: { ...target.defines } });
+    program = assemble(readFileSync(entry.file, 'utf8'), { file: relative(process.cwd(), entry.file) || entry.file, defines: { ...opts.defines, ...target.defines } });
   } else if (spec.endsWith('.s') || spec.endsWith('.S')) {
     let text: string;
     try {
@@ -61,12 +61,23 @@ export function loadWorkload(spec: string, opts: { target?: string; model?: Mode
     } catch (e) {
       throw new SourceError({ file: spec, line: 1, col: 1 }, 'an unreadable file', 'a readable assembly file', `cannot read ${spec}: ${(e as Error).message}`);
     }
-    program = assemble(text, { file: spec, defines: { ...target.defines } });
+    program = assemble(text, { file: spec, defines: { ...opts.defines, ...target.defines } });
     name = spec;
   } else {
     throw new WorkloadError(`unknown program '${spec}': expected one of ${PROGRAMS.map((p) => p.name).join(', ')}, an assembly file (.s) or a litmus test (.litmus)`);
   }
   return { name, kind: 'program', program, model, target, entry, paramsFor: programParamsFor(model, maxSteps) };
+}
+
+/** Parses repeated `--define NAME=VALUE` options. */
+export function parseDefines(list: string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of list ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|\d+))$/.exec(d);
+    if (!m) throw new WorkloadError(`--define expects NAME=INTEGER (e.g. ROUNDS=1000), found '${d}'`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 export function targetNames(): TargetName[] {

@@ -76,7 +76,7 @@ event_loop:
     publish_w w1, x23
     mov w26, #0                 // w26 = callbacks run so far
 1:  bl main_loop_iteration
-    cmp w26, #ROUNDS
+    cmp_rounds w26
     b.lt 1b
     sys_exit 0
 
@@ -88,7 +88,7 @@ producer:
     wait_until_eq_w x25, w10, w2 // the previous round's BH has run
     bl qemu_bh_schedule
     add w26, w26, #1
-    cmp w26, #ROUNDS
+    cmp_rounds w26
     b.le 1b
     sys_exit 0
 

@@ -64,7 +64,7 @@ waiter:
     b 2b
 3:  qatomic_dec_w x20
     add w26, w26, #1
-    cmp w26, #ROUNDS
+    cmp_rounds w26
     b.le 1b
     sys_exit 0
 
@@ -75,7 +75,7 @@ kicker:
     qatomic_set_w w26, x21      // the condition becomes false
     bl aio_wait_kick
     add w26, w26, #1
-    cmp w26, #ROUNDS
+    cmp_rounds w26
     b.le 1b
     sys_exit 0
 

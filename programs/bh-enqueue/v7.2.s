@@ -101,10 +101,10 @@ event_loop:
     add x12, x12, #BH_DONE
 1:  bl aio_poll
     ldr w1, [x11]               // done fields are written only by this core
-    cmp w1, #ROUNDS
+    cmp_rounds w1
     b.ne 1b
     ldr w1, [x12]
-    cmp w1, #ROUNDS
+    cmp_rounds w1
     b.ne 1b
     sys_exit 0
 
@@ -121,7 +121,7 @@ producer:
     bl qemu_bh_schedule
     wait_until_eq_w x27, w10, w1
     add w10, w10, #1
-    cmp w10, #ROUNDS
+    cmp_rounds w10
     b.le 1b
     sys_exit 0
 

@@ -57,3 +57,11 @@
     store_release_w \val, \addr
     qemu_futex_wake \addr, #INT_MAX
 .endm
+
+// cmp_rounds wN: compare a round counter with ROUNDS, which may exceed the 12-bit CMP
+// immediate (long stress runs set ROUNDS in the millions). Clobbers w16.
+.macro cmp_rounds reg
+    movz w16, #(ROUNDS & 0xffff)
+    movk w16, #((ROUNDS >> 16) & 0xffff), lsl #16
+    cmp \reg, w16
+.endm

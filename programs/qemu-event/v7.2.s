@@ -61,7 +61,7 @@ waiter:
     b 1b
 2:  publish_w w22, x21
     add w22, w22, #1
-    cmp w22, #ROUNDS
+    cmp_rounds w22
     b.le 1b
     sys_exit 0
 
@@ -71,7 +71,7 @@ setter:
     qatomic_set_w w22, x20
     bl qemu_event_set
     add w22, w22, #1
-    cmp w22, #ROUNDS
+    cmp_rounds w22
     b.le 1b
     sys_exit 0
 

@@ -1,0 +1,52 @@
+// Choosing a layout for a machine: `inline` (every core's run phase on the calling thread) or
+// `threads` (each core's run phase in a worker thread over SharedArrayBuffers). Both give the
+// same trace for the same seed; the layout takes any Program, whatever its source.
+import type { Program } from '../../isa/program.ts';
+import { Machine } from '../machine.ts';
+import type { Tracer } from '../tracer.ts';
+import { runTrial, type ParamsFor, type TrialResult } from '../trial.ts';
+import { defaultWorkers, threadsMachine, ThreadsDriver } from './threads-driver.ts';
+
+export type Layout = 'inline' | 'threads';
+
+export const LAYOUTS: readonly Layout[] = ['inline', 'threads'];
+
+export function isLayout(s: string): s is Layout {
+  return s === 'inline' || s === 'threads';
+}
+
+export interface LaidOutMachine {
+  machine: Machine;
+  /** Worker threads running the cores (0 for inline). */
+  workers: number;
+  /** Terminates the workers (a no-op for inline). */
+  close(): Promise<void>;
+}
+
+export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts: { layout: Layout; workers?: number }): Promise<LaidOutMachine> {
+  if (opts.layout === 'inline') return { machine: new Machine(program, paramsFor(0, 0)), workers: 0, close: async () => {} };
+  const driver = await ThreadsDriver.start({ workers: opts.workers ?? defaultWorkers(program.threads.length) });
+  try {
+    const machine = await threadsMachine(program, paramsFor(0, 0), driver);
+    return { machine, workers: driver.workers, close: () => driver.close() };
+  } catch (e) {
+    await driver.close();
+    throw e;
+  }
+}
+
+/**
+ * A trial runner (the shape of cli-programs.ts TrialRunner) in the given layout. A traced
+ * trial runs inline: the tracer hooks the coordinator's executor, and the trace is the same.
+ */
+export function layoutTrial(opts: { layout: Layout; workers?: number }) {
+  return async (w: { program: Program; paramsFor: ParamsFor }, seed: number, tracer?: Tracer): Promise<{ r: TrialResult; m: Machine }> => {
+    const laid = await layoutMachine(w.program, w.paramsFor, tracer ? { layout: 'inline' } : opts);
+    if (tracer) laid.machine.exec.tracer = tracer;
+    try {
+      return { r: runTrial(laid.machine, seed, w.paramsFor), m: laid.machine };
+    } finally {
+      await laid.close();
+    }
+  };
+}
