@@ -35,6 +35,9 @@ export enum S {
   WAIT_KIND,
   WAIT_ARG,
   EXIT_CODE,
+  /** Count of operations that may change state beyond the core's registers (store-exclusives,
+   * atomics, effectful system calls): a spinning core performs none (emu/hang-detector.ts). */
+  EFFECTS,
   COUNT,
 }
 

@@ -76,7 +76,8 @@ export function explain(m: Machine, events: TraceEvent[], verdict: string): Expl
     const what =
       st === Status.BLOCKED ? `blocked: ${m.kernel.describeWait(c).replace(/0x[0-9a-f]+/, (h) => `${h} (${sym.addr((parseInt(h, 16) - DATA_BASE) >> 3, ((parseInt(h, 16) - DATA_BASE) >> 2) & 1)})`)}`
         : st === Status.EXITED ? `exited with status ${c.s[S.EXIT_CODE]}`
-        : st === Status.HALTED ? 'halted' : 'running';
+        : st === Status.HALTED ? 'halted'
+        : m.hang.isSpinning(c.id) ? 'spinning: its state repeats and no value it reads can change any more' : 'running';
     lines.push(`  core ${c.id} (${names[c.id]}) at ${sym.where(pc)}: ${what}`);
   }
 

@@ -55,8 +55,9 @@ export class Kernel implements KernelCalls {
   eventRel: number[] = [];
   /** Per blocked eventfd reader: the buffer address it reads into. */
   private readBuf = new Map<number, number>();
-  /** Events that changed what a blocked core waits on (for the hang detector). */
-  wakeups = 0;
+  /** Kernel state changes (wakes, exits, eventfd counts, new eventfds): value-changing events
+   * for the hang detector. */
+  changes = 0;
 
   constructor(m: Machine) {
     this.m = m;
@@ -67,7 +68,7 @@ export class Kernel implements KernelCalls {
     this.counters = [];
     this.eventRel = [];
     this.readBuf.clear();
-    this.wakeups = 0;
+    this.changes = 0;
   }
 
   /** Applies a pruning renumbering to the views the kernel holds. */
@@ -87,12 +88,19 @@ export class Kernel implements KernelCalls {
   }
 
   call(ex: Executor, c: CoreState): Step {
-    if (ex.tracer === null) return this.dispatch(ex, c);
+    const before = this.changes;
+    const r = ex.tracer === null ? this.dispatch(ex, c) : this.traced(ex, c);
+    // A call that changed kernel state or blocked counts as an effect (no spinning through it).
+    if (this.changes !== before || c.s[S.STATUS] !== Status.RUNNING) c.s[S.EFFECTS]++;
+    return r;
+  }
+
+  private traced(ex: Executor, c: CoreState): Step {
     const pc = c.s[S.PC], nr = c.regLo[8], args = [c.regLo[0], c.regLo[1], c.regLo[2]];
     const r = this.dispatch(ex, c);
     const st = c.s[S.STATUS];
     const result = st === Status.BLOCKED ? `blocked: ${this.describeWait(c)}` : st === Status.EXITED ? 'exited' : r === Step.ERROR ? 'error' : String(c.regLo[0]);
-    ex.tracer.syscall(this.m.epoch, c, pc, nr, args, result);
+    ex.tracer!.syscall(this.m.epoch, c, pc, nr, args, result);
     return r;
   }
 
@@ -106,7 +114,7 @@ export class Kernel implements KernelCalls {
       case SYS.exit_group:
         c.s[S.EXIT_CODE] = a0;
         c.s[S.STATUS] = Status.EXITED;
-        this.wakeups++;
+        this.changes++;
         return this.done(c, false);
       case SYS.sched_yield:
         res = 0;
@@ -141,6 +149,7 @@ export class Kernel implements KernelCalls {
         if (this.counters.length >= MAX_EVENTFDS) { res = -EINVAL; break; }
         this.counters.push(a0 >>> 0);
         this.eventRel.push(0);
+        this.changes++;
         res = FIRST_FD + this.counters.length - 1;
         break;
       case SYS.write: {
@@ -151,6 +160,7 @@ export class Kernel implements KernelCalls {
         if (loc < 0) return Step.ERROR;
         const add = this.readNewest(ex, c, loc * 2);
         this.counters[fd] += add >>> 0;
+        if (add !== 0) this.changes++;
         this.eventRel[fd] = Math.max(this.eventRel[fd], c.s[S.V_RO], c.s[S.V_WO]);
         if (this.counters[fd] !== 0) this.wakeEventfd(ex, c, fd + FIRST_FD);
         res = 8;
@@ -170,6 +180,7 @@ export class Kernel implements KernelCalls {
         this.acquire(c, this.eventRel[fd]);
         this.systemWrite(c, loc, this.counters[fd], 0);
         this.counters[fd] = 0;
+        this.changes++;
         res = 8;
         break;
       }
@@ -238,7 +249,7 @@ export class Kernel implements KernelCalls {
     if (t.s[S.V_RN] < rel) t.s[S.V_RN] = rel;
     if (t.s[S.V_WN] < rel) t.s[S.V_WN] = rel;
     this.fullBarrier(t);
-    this.wakeups++;
+    this.changes++;
   }
 
   private wakeEventfd(ex: Executor, w: CoreState, fdv: number): void {

@@ -1,5 +1,7 @@
-// Verdicts other than the QEMU table: `budget` is not `hang`, forbidden system calls are
-// `error`, a provable lost wake-up is `hang`, a correct futex handshake never is.
+// Verdicts other than the QEMU table: `budget` is not `hang` (a livelock keeps changing
+// values), forbidden system calls are `error`, a provable lost wake-up and a spin on values
+// nothing can change are `hang`, a correct futex handshake and a spinner whose flag comes late
+// never are.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWorkload } from '../emu/workload.ts';
@@ -24,6 +26,12 @@ describe('verdicts', () => {
   for (const target of ['armv8-llsc', 'x86-tso']) {
     it(`a livelock ends with budget, never hang (${target})`, () => {
       expect(verdicts('livelock.s', target, 20, 20_000)).toEqual({ budget: 20 });
+    });
+    it(`spinning on a value nothing can change is a hang (${target})`, () => {
+      expect(verdicts('spin-forever.s', target, 20, 200_000)).toEqual({ hang: 20 });
+    });
+    it(`a spinner whose flag is set late is never called hung (${target})`, () => {
+      expect(verdicts('delayed-flag.s', target, 200, 200_000)).toEqual({ ok: 200 });
     });
     it(`a forbidden system call is an error naming the call and the source line (${target})`, () => {
       const w = loadWorkload(fixture('forbidden-syscall.s'), { target });
