@@ -78,14 +78,30 @@ export interface CampaignOptions {
   defines?: Record<string, number>;
 }
 
-/** Runs trials `indices` of a cell, yielding each result in index order. */
-export type CellRunner = (cell: Cell, indices: number[], seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean, defines?: Record<string, number>) => Promise<void>;
+/** The trial indices a run covers: 0..trials-1, or those with i % count == index. */
+export interface TrialRange {
+  trials: number;
+  shard?: Shard;
+}
 
-export const inlineRunner: CellRunner = async (cell, indices, seed, maxSteps, each, defines) => {
+export function* indicesOf(r: TrialRange): Generator<number> {
+  const step = r.shard ? r.shard.count : 1;
+  for (let i = r.shard ? r.shard.index : 0; i < r.trials; i += step) yield i;
+}
+
+export function countOf(r: TrialRange): number {
+  if (!r.shard) return r.trials;
+  return Math.max(0, Math.ceil((r.trials - r.shard.index) / r.shard.count));
+}
+
+/** Runs the trials of a cell in index order, handing each result to `each` (false: stop). */
+export type CellRunner = (cell: Cell, range: TrialRange, seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean, defines?: Record<string, number>) => Promise<void>;
+
+export const inlineRunner: CellRunner = async (cell, range, seed, maxSteps, each, defines) => {
   const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
   const m = newMachine(w.program, w.paramsFor);
   let lastYield = performance.now();
-  for (const i of indices) {
+  for (const i of indicesOf(range)) {
     const r = runTrial(m, trialSeed(seed, i), w.paramsFor);
     if (!each(i, r)) return;
     // Let signal handlers (Ctrl-C) and the progress bar run.
@@ -102,12 +118,6 @@ export function allCells(programs: string[] | undefined, target: string): Cell[]
   return names.flatMap((program) => targets.map((t) => ({ program, target: t })));
 }
 
-export function shardIndices(trials: number, shard?: Shard): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < trials; i++) if (!shard || i % shard.count === shard.index) out.push(i);
-  return out;
-}
-
 export function replayCommand(program: string, target: string, seed: number, defines?: Record<string, number>): string {
   const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
   return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
@@ -115,8 +125,8 @@ export function replayCommand(program: string, target: string, seed: number, def
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
   const runner = o.runner ?? inlineRunner;
-  const indices = shardIndices(o.trials, o.shard);
-  const total = indices.length * o.cells.length;
+  const range: TrialRange = { trials: o.trials, shard: o.shard };
+  const total = countOf(range) * o.cells.length;
   let done = 0;
   let complete = true;
   const cells: CellSummary[] = [];
@@ -130,7 +140,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     if (o.shouldStop?.()) { complete = false; break; }
     const start = performance.now();
     let stoppedEarly = false;
-    await runner(cell, indices, o.seed, o.maxSteps, (i, r) => {
+    await runner(cell, range, o.seed, o.maxSteps, (i, r) => {
       s.trials++;
       done++;
       if (r.verdict === 'hang' || r.verdict === 'error' || r.verdict === 'budget') {

@@ -16,6 +16,7 @@ import { isLayout, layoutMachine, layoutTrial, type Layout } from './threads/lay
 import { defaultJobs } from './threads/trial-pool.ts';
 import { campaignCommand, listCommand, mergeCommand, replayCommand, runProgramCommand } from './cli-programs.ts';
 import { WorkloadError } from './workload.ts';
+import { compare, ExpectationError, readExpectations } from './expectations.ts';
 
 export class UsageError extends Error {}
 
@@ -64,8 +65,10 @@ interface Io {
   err: (s: string) => void;
 }
 
-async function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; trials: number; seed: number; json?: boolean; jobs: number }): Promise<number> {
+async function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; trials: number; seed: number; json?: boolean; jobs: number; expected?: string }): Promise<number> {
   let failed = 0;
+  const expected = o.expected ? readExpectations(o.expected) : undefined;
+  const total = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
   const files = collectLitmusFiles(paths);
   const runner = litmusRunner(o.jobs);
   try {
@@ -89,8 +92,31 @@ async function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; tr
         return 1;
       }
       const secs = (performance.now() - start) / 1000;
-      io.out(o.json ? litmusJson(r) + '\n' : litmusText(r, secs) + '\n');
+      const cmp = expected ? compare(r, expected) : undefined;
+      if (cmp) {
+        total.tests++;
+        total.allowed += cmp.allowed;
+        total.reached += cmp.reached;
+        total.forbidden += cmp.forbidden.length;
+        if (cmp.forbidden.length) failed++;
+      }
+      if (o.json) io.out(cmp ? JSON.stringify({ ...JSON.parse(litmusJson(r)), expected: cmp }) + '\n' : litmusJson(r) + '\n');
+      else {
+        io.out(litmusText(r, secs));
+        if (cmp) {
+          io.out(`Expected ${cmp.reached}/${cmp.allowed} allowed states reached${cmp.forbidden.length ? `, ${cmp.forbidden.length} FORBIDDEN` : ''}\n`);
+          for (const f of cmp.forbidden) io.out(`Forbidden ${stateText(f)}  (replay: find its trial with --json, then hangar run ${file} --seed <seed>)\n`);
+          for (const mi of cmp.missing) io.out(`Missing ${stateText(mi)}\n`);
+        } else if (expected) io.out(`Expected: no entry for ${r.test}\n`);
+        io.out('\n');
+      }
       if (r.errors.length) failed++;
+    }
+    if (expected) {
+      const pct = total.allowed ? ((100 * total.reached) / total.allowed).toFixed(2) : '0';
+      const line = `${total.tests} tests compared: ${total.reached}/${total.allowed} allowed states reached (${pct}%), ${total.forbidden} forbidden states observed`;
+      if (o.json) io.out(JSON.stringify({ type: 'coverage', tests: total.tests, allowed: total.allowed, reached: total.reached, forbidden: total.forbidden }) + '\n');
+      else io.out(`${line}\n`);
     }
   } finally {
     await runner.close();
@@ -140,6 +166,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .option('--trials <n>', 'trials per test', countArg, 2000)
     .option('--seed <s>', 'seed', seedArg, 1)
     .option('--json', 'one JSON object per line per test')
+    .option('--expected <file>', "compare with a reference's allowed states (herd's expected.json format): coverage, forbidden states")
     .option('--jobs <n>', 'worker threads running trials in parallel (results do not depend on it)', countArg, defaultJobs())
     .action(async (paths: string[], o) => {
       status.code = await litmusCommand(io, paths, o);
@@ -228,7 +255,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
     }
-    if (e instanceof SourceError || e instanceof UsageError || e instanceof WorkloadError) {
+    if (e instanceof SourceError || e instanceof UsageError || e instanceof WorkloadError || e instanceof ExpectationError) {
       io.err(`hangar: ${e.message}\n`);
       return 2;
     }

@@ -382,12 +382,12 @@ export class Executor {
         r = this.loadStore(c, b, op, flags, sf, rt, rn);
         break;
       case Op.STXR:
-        if (this.mode === Mode.RUN) return Step.STOP;
+        if (this.mode === Mode.RUN || (this.mode === Mode.SOLO && this.params.plainLookahead)) return Step.STOP;
         st[S.EFFECTS]++;
         r = this.storeExclusive(c, b, flags, sf, rt, rn);
         break;
       case Op.SWP: case Op.CAS: case Op.LDADD: case Op.LDCLR: case Op.LDEOR: case Op.LDSET:
-        if (this.mode === Mode.RUN) return Step.STOP;
+        if (this.mode === Mode.RUN || (this.mode === Mode.SOLO && this.params.plainLookahead)) return Step.STOP;
         st[S.EFFECTS]++;
         r = this.atomic(c, b, op, flags, sf, rt, rn);
         break;

@@ -21,6 +21,10 @@ export interface TrialParams {
   lookahead: number;
   /** Probability that a read of a promising core ignores its plan (see executor.planned). */
   pIgnorePlan: number;
+  /** Promise lookaheads stop at store-exclusives and atomics. Other cores' writes can make a
+   * planned RMW fail and the promise unfulfillable, which costs the whole trial; a plan of
+   * plain reads stays valid (emu/README.md §Promises). Long programs set this. */
+  plainLookahead: boolean;
   /** Epoch budgets: 0 with probability pIdle (per core: cores run at different speeds), else
    * 1 + geometric with mean meanBudget. */
   pIdle: readonly number[];
@@ -43,6 +47,7 @@ export function litmusParams(model: MemoryModel, seed: number, attempt: number):
     pPromise: model.promises ? pick([0.05, 0.15, 0.3]) : 0,
     lookahead: 256,
     pIgnorePlan: 0.5,
+    plainLookahead: false,
     // Per-core speeds: some outcomes need one core to lag far behind the others (IRIW).
     pIdle: Array.from({ length: 64 }, () => pick([0.1, 0.3, 0.5, 0.8])),
     meanBudget: pick([1, 2, 4]),
@@ -64,6 +69,7 @@ export function programParams(model: MemoryModel, seed: number, attempt: number,
     pPromise: model.promises ? 0.002 : 0,
     lookahead: 256,
     pIgnorePlan: 0,
+    plainLookahead: true,
     pIdle: Array.from({ length: 64 }, () => pick([0.02, 0.05, 0.2])),
     meanBudget: pick([8, 32, 128]),
     maxSteps,

@@ -3,7 +3,7 @@
 // It never draws randomness and never writes machine state, so a trial takes the same
 // execution, with the same traceHash, with or without it. Off (null) in every normal run.
 //
-// The core model (bench/README.md "Barrier cost" explains it with the tables):
+// The core model (README.md, "Barrier cost", explains it with the tables):
 //   - issue: instructions enter an out-of-order window in order, `issueWidth` per cycle; an
 //     instruction cannot enter until the one `rob` places earlier has retired. Branches are
 //     predicted (no misprediction cost). Retirement is in order.
@@ -14,9 +14,10 @@
 //     says who wrote it). Initial memory counts as held by every core.
 //   - stores retire at once and drain from an in-order store buffer: a store is globally
 //     visible `storeCommit` (or `lineTransfer`, when the newest message of the location is
-//     another core's) after it executes, never before the store ahead of it. The writes in
-//     the store buffer are exactly the core's writes that a barrier has not yet ordered
-//     (above its vWn in the engine's views); `sbDrain` is when the last of them is visible.
+//     another core's) after it executes, never before the store ahead of it. `sbDrain` is
+//     when the last of them is visible: a barrier waits only for the core's writes it has
+//     not yet ordered (above vWn in the engine's views, since an earlier barrier drained the
+//     rest) that are still draining.
 //   - ordering instructions wait for what they order: DMB ISH (and every fence under TSO:
 //     MFENCE) stalls issue until the store buffer has drained and every earlier load has
 //     completed, then costs `dmbFull`; DMB ISHLD waits for earlier loads only (`dmbLoad`);
@@ -27,8 +28,12 @@
 //     accesses until they complete; an RMW with release semantics (every LOCK'd x86 RMW, the
 //     L/AL atomics) first waits for the store buffer and earlier loads, and an acquiring one
 //     holds back later memory accesses until it completes.
-// System calls are not timed (the kernel is outside the model). Timing works with the inline
-// run-phase driver only: worker threads run their own executors.
+// Who wrote what comes from the engine's message log, at the engine's granularity: a plain
+// load or store runs in an epoch's run phase against the log frozen at the epoch's start, so
+// contention between plain accesses shows at most once per location per epoch; RMWs run
+// against the whole log and see every migration. System calls are not timed (the kernel is
+// outside the model). Timing works with the inline run-phase driver only: worker threads run
+// their own executors.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as isa from '../isa/instructions.ts';

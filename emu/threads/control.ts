@@ -44,18 +44,52 @@ export const enum Cmd {
   PARK = 2,
 }
 
-/** Spin iterations before sleeping, when spinning pays (~10 µs on the project's machine). */
-export const SPIN = 2000;
+/** Longest spin before sleeping, when spinning pays: longer than a typical run phase or commit
+ * (tens of µs), so a handoff is a cache-line transfer instead of a futex wake-up. */
+export const SPIN_US = 200;
+/** When threads outnumber host cores: catch short epochs without holding a host core long. */
+export const SHORT_SPIN_US = 20;
 
 /**
- * Waits until ctl[slot] !== seen, spinning `spin` times first, then sleeping for at most
- * `timeoutMs` in total. Returns the value it saw last (=== seen on timeout).
+ * Adaptive spin-then-sleep. The spin doubles (up to maxUs) while it catches the other side and
+ * halves (down to 1 µs) while it does not: on a quiet host handoffs stay in the spin, on a
+ * loaded one (the other thread descheduled) the spin shrinks and stops stealing the host core.
  */
-export function waitChange(ctl: Int32Array, slot: number, seen: number, spin: number, timeoutMs: number, waiters: number): number {
-  for (let i = 0; i < spin; i++) {
-    const v = Atomics.load(ctl, slot);
-    if (v !== seen) return v;
+export class Spin {
+  us: number;
+  constructor(readonly maxUs: number) {
+    this.us = maxUs;
   }
+
+  /** Spins until ctl[slot] !== seen (or, with untilZero, until it is 0) or the spin runs out;
+   * returns the value seen last. */
+  spin(ctl: Int32Array, slot: number, seen: number, untilZero = false): number {
+    let v = Atomics.load(ctl, slot);
+    if (this.maxUs <= 0) return v;
+    const until = performance.now() + this.us / 1000;
+    for (;;) {
+      for (let i = 0; i < 64; i++) {
+        v = Atomics.load(ctl, slot);
+        if (untilZero ? v === 0 : v !== seen) {
+          if (this.us < this.maxUs) this.us = Math.min(this.maxUs, this.us * 2);
+          return v;
+        }
+      }
+      if (performance.now() > until) break;
+    }
+    if (this.us > 1) this.us /= 2;
+    return v;
+  }
+}
+
+/**
+ * Waits until ctl[slot] !== seen: spins (see Spin), then sleeps for at most `timeoutMs`,
+ * registered in ctl[waiters] so that the other side notifies. Returns the value seen last
+ * (=== seen on timeout).
+ */
+export function waitChange(ctl: Int32Array, slot: number, seen: number, spin: Spin, timeoutMs: number, waiters: number): number {
+  const v = spin.spin(ctl, slot, seen);
+  if (v !== seen) return v;
   Atomics.add(ctl, waiters, 1);
   Atomics.wait(ctl, slot, seen, timeoutMs);
   Atomics.sub(ctl, waiters, 1);
@@ -76,8 +110,9 @@ export function spinPays(workers: number, hostCores: number): boolean {
 
 /** A fault to inject in a worker, for tests of failure handling. */
 export interface Fault {
-  /** throw: an exception in the run phase; exit: process.exit(3); oom: allocate until the heap limit. */
-  kind: 'throw' | 'exit' | 'oom';
+  /** throw: an exception in the run phase; exit: process.exit(3); oom: allocate until the heap
+   * limit; stall: loop forever. */
+  kind: 'throw' | 'exit' | 'oom' | 'stall';
   core: number;
   epoch: number;
 }

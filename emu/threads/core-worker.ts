@@ -13,7 +13,7 @@ import { Boundary, runCorePhase } from '../run-phase.ts';
 import { heapAlloc } from '../alloc.ts';
 import { WriteBuffer } from '../write-buffer.ts';
 import { serve } from './comlink.ts';
-import { Cmd, Ctl, waitChange, type Fault } from './control.ts';
+import { Cmd, Ctl, Spin, waitChange, type Fault } from './control.ts';
 
 /** What the coordinator posts on the sync port. */
 export type SyncMessage =
@@ -39,8 +39,8 @@ export interface WorkerConfig {
   log: { cols: Int32Array[]; capacity: number; gen: number };
   cores: CoreSetup[];
   boundary: Int32Array;
-  /** Spin before sleeping (only when every spinning thread has a host core). */
-  spin: number;
+  /** Longest spin before sleeping, µs (long only when every spinning thread has a host core). */
+  spinUs: number;
   fault?: Fault;
 }
 
@@ -67,7 +67,7 @@ let boundary: Int32Array = new Int32Array(0);
 let params: TrialParams | undefined;
 let paramsGen = -1;
 let logGen = -1;
-let spin = 0;
+let spin = new Spin(0);
 let fault: Fault | undefined;
 let serving = false;
 /** The last GO value acted on. */
@@ -84,7 +84,7 @@ const api = {
       return { core: new CoreState(c.id, cfg.locations, c.state), buf, loc: buf.loc };
     });
     boundary = cfg.boundary;
-    spin = cfg.spin;
+    spin = new Spin(cfg.spinUs);
     fault = cfg.fault;
     // The executor's params are replaced before the first epoch (see applySync).
     exec = new Executor(cfg.code, log, undefined as unknown as TrialParams, noKernel);
@@ -127,6 +127,7 @@ function applySync(): void {
 function injectFault(f: Fault): void {
   if (f.kind === 'throw') throw new Error(`injected fault in epoch ${f.epoch}`);
   if (f.kind === 'exit') process.exit(3);
+  if (f.kind === 'stall') for (;;);
   const hoard: number[][] = [];
   for (;;) hoard.push(new Array(1 << 16).fill(hoard.length + 0.5));
 }

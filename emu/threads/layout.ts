@@ -25,7 +25,9 @@ export interface LaidOutMachine {
 
 export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts: { layout: Layout; workers?: number }): Promise<LaidOutMachine> {
   if (opts.layout === 'inline') return { machine: new Machine(program, paramsFor(0, 0)), workers: 0, close: async () => {} };
-  const driver = await ThreadsDriver.start({ workers: opts.workers ?? defaultWorkers(program.threads.length) });
+  // Workers beyond the core count would idle: start only those that get a core.
+  const cores = program.threads.length;
+  const driver = await ThreadsDriver.start({ workers: Math.min(opts.workers ?? defaultWorkers(cores), cores) });
   try {
     const machine = await threadsMachine(program, paramsFor(0, 0), driver);
     return { machine, workers: driver.workers, close: () => driver.close() };

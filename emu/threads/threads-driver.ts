@@ -19,16 +19,23 @@ import { Machine, type RunPhaseDriver } from '../machine.ts';
 import type { TrialParams } from '../params.ts';
 import { Boundary } from '../run-phase.ts';
 import { connect, type Remote } from './comlink.ts';
-import { Cmd, coresOf, Ctl, MAX_WORKERS, SPIN, spinPays, type Fault } from './control.ts';
+import { Cmd, coresOf, Ctl, MAX_WORKERS, SHORT_SPIN_US, Spin, SPIN_US, spinPays, type Fault } from './control.ts';
 import type { CoreWorkerApi, ErrorMessage, SyncMessage, WorkerConfig } from './core-worker.ts';
 
 export interface ThreadsOptions {
   /** Worker threads; cores are dealt onto them round-robin (N may be below the core count). */
   workers: number;
-  /** Spin before sleeping on the control array (default: when workers + 1 ≤ host cores). */
-  spin?: boolean;
+  /** Microseconds to spin before sleeping on the control array (default: SPIN_US when
+   * workers + 1 ≤ host cores, else SHORT_SPIN_US). */
+  spinUs?: number;
   /** Heap limits per worker (a worker that exceeds them ends the run with `error`). */
   resourceLimits?: ResourceLimits;
+  /**
+   * A run phase is at most MAX_BUDGET instructions per core (or one lookahead), milliseconds
+   * of work: a worker silent for this long is stuck (an engine bug), and the run ends with
+   * `error` instead of hanging. Default 60 s.
+   */
+  stallMs?: number;
 }
 
 export interface AttachOptions {
@@ -58,8 +65,9 @@ export class ThreadsDriver implements RunPhaseDriver {
   private readonly remotes: Remote<CoreWorkerApi>[];
   private readonly sync: MessagePort[];
   private readonly failPort: MessagePort;
-  private readonly spinOpt?: boolean;
-  private spin = 0;
+  private readonly spinOpt?: number;
+  private readonly stallMs: number;
+  private spin = new Spin(0);
   private machine?: Machine;
   /** Workers that have cores of the attached machine (the first `active` ones). */
   private active = 0;
@@ -79,7 +87,8 @@ export class ThreadsDriver implements RunPhaseDriver {
     const n = opts.workers;
     if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new RangeError(`workers must be an integer in 1..${MAX_WORKERS}, not ${n}`);
     this.workers = n;
-    this.spinOpt = opts.spin;
+    this.spinOpt = opts.spinUs;
+    this.stallMs = opts.stallMs ?? 60_000;
     this.ctl = sharedAlloc(Ctl.SIZE);
     this.died = new Promise<never>((_, reject) => (this.rejectDied = reject));
     this.died.catch(() => {});
@@ -169,7 +178,8 @@ export class ThreadsDriver implements RunPhaseDriver {
     this.machine = undefined;
     const n = m.cores.length;
     this.active = Math.min(use, n);
-    this.spin = (this.spinOpt ?? spinPays(this.active, availableParallelism())) ? SPIN : 0;
+    const spinUs = this.spinOpt ?? (spinPays(this.active, availableParallelism()) ? SPIN_US : SHORT_SPIN_US);
+    this.spin = new Spin(spinUs);
     this.logGen++;
     this.logGeneration = m.log.generation;
     this.ctl[Ctl.LOG_GEN] = this.logGen;
@@ -183,7 +193,7 @@ export class ThreadsDriver implements RunPhaseDriver {
       log: { cols: m.log.columns(), capacity: m.log.capacity, gen: this.logGen },
       cores: (w < this.active ? coresOf(w, this.active, n) : []).map((c) => ({ id: c, state: m.cores[c].buffer, buf: m.bufs[c].columns() })),
       boundary: m.boundary,
-      spin: this.spin,
+      spinUs,
       fault: opts.fault,
     }));
     await this.call(() => Promise.all(this.remotes.map((r, w) => r.configure(configs[w]))));
@@ -200,7 +210,7 @@ export class ThreadsDriver implements RunPhaseDriver {
       return;
     }
     const ctl = this.ctl;
-    if (m.log.generation !== this.logGeneration && false) {
+    if (m.log.generation !== this.logGeneration) {
       // The log grew into new buffers: the workers' views must follow before they read it.
       this.logGeneration = m.log.generation;
       this.post({ kind: 'log', gen: ++this.logGen, cols: m.log.columns(), capacity: m.log.capacity });
@@ -229,15 +239,37 @@ export class ThreadsDriver implements RunPhaseDriver {
   /** Waits until every worker finished this epoch, or one died (never forever). */
   private awaitWorkers(m: Machine): void {
     const ctl = this.ctl;
-    for (let i = 0; ; i++) {
-      const p = Atomics.load(ctl, Ctl.PENDING);
+    let since = 0;
+    let p = this.spin.spin(ctl, Ctl.PENDING, this.active, true);
+    for (;;) {
       if (p === 0) return;
       if (Atomics.load(ctl, Ctl.DEAD_COUNT) !== 0) return this.onDeath(m);
-      if (i < this.spin) continue;
       Atomics.store(ctl, Ctl.COORD_WAITING, 1);
       // The supervisor notifies PENDING when a worker dies; the timeout is only a backstop.
-      Atomics.wait(ctl, Ctl.PENDING, p, 200);
+      if (Atomics.wait(ctl, Ctl.PENDING, p, 200) === 'timed-out') {
+        if (since === 0) since = performance.now();
+        else if (performance.now() - since > this.stallMs) return this.onStall(m);
+      }
       Atomics.store(ctl, Ctl.COORD_WAITING, 0);
+      p = Atomics.load(ctl, Ctl.PENDING);
+    }
+  }
+
+  /** A worker never finished its run phase: stop every worker and report its cores. */
+  private onStall(m: Machine): void {
+    Atomics.store(this.ctl, Ctl.COORD_WAITING, 0);
+    const stuck: number[] = [];
+    for (let w = 0; w < this.active; w++) if (Atomics.load(this.ctl, Ctl.DONE_BASE + w) !== this.seq) stuck.push(w);
+    this.fail(`worker ${stuck.join(', ')} did not finish epoch ${this.ctl[Ctl.EPOCH]} within ${this.stallMs} ms`);
+    // Terminating the supervisor ends its core workers; nothing else may touch the buffers.
+    this.supervisor.removeAllListeners('exit');
+    void this.supervisor.terminate();
+    for (const w of stuck) {
+      const cores = coresOf(w, this.active, m.cores.length);
+      for (const c of cores) {
+        m.boundary[c] = Boundary.ERROR;
+        this.errors.set(c, `its worker thread (worker ${w}, cores ${cores.join(', ')}) did not finish epoch ${this.ctl[Ctl.EPOCH]} within ${this.stallMs} ms (stopped)`);
+      }
     }
   }
 

@@ -58,9 +58,10 @@ export class TrialPool {
   private broken?: Error;
   private closed = false;
   private readonly onSigint = (): void => {
-    // Terminate the workers, then let the default action end the process (exit status 130).
+    // Terminate the workers; then, unless someone else handles Ctrl-C (a campaign printing its
+    // summary), let the default action end the process (exit status 130).
     void this.close();
-    process.kill(process.pid, 'SIGINT');
+    if (process.listenerCount('SIGINT') === 0) process.kill(process.pid, 'SIGINT');
   };
 
   private constructor(jobs: number) {
