@@ -114,13 +114,18 @@ export class MessageLog {
     this.tid[t] = tid;
     this.tick[t] = tick;
     this.flags[t] = flags;
+    this.link(t, loc);
+    return t;
+  }
+
+  /** Makes t the newest message of loc in the per-location lists. */
+  link(t: number, loc: number): void {
     const p = this.latest[loc];
     this.prev[t] = p;
     this.next[t] = 0;
     if (p !== 0) this.next[p] = t;
     else this.first[loc] = t;
     this.latest[loc] = t;
-    return t;
   }
 
   /** The newest message to `loc` with timestamp ≤ t (0 = the initial value). */

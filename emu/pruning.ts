@@ -71,12 +71,7 @@ export class Pruner {
       log.tick[r] = log.tick[t];
       log.flags[r] = log.flags[t];
       log.pc[r] = log.pc[t];
-      const p = log.latest[loc];
-      log.prev[r] = p;
-      log.next[r] = 0;
-      if (p !== 0) log.next[p] = r;
-      else log.first[loc] = r;
-      log.latest[loc] = r;
+      log.link(r, loc);
     }
     log.length = kept;
     for (const c of cores) remapCore(c, map, rank);
