@@ -1,6 +1,7 @@
 // The QEMU programs hangar hunts hangs in, and the targets each one is assembled for.
 //
-// A program is one GNU-as source file (programs/<primitive>/<version>.s) written once against
+// A program is a version file (programs/<primitive>/<version>.s: the story of that QEMU version
+// and the switches where QEMU changed) over its primitive's programs/<primitive>/common.s, written once against
 // the macro library in programs/lib/; a target picks, through `.if TARGET_*`, which
 // instructions each QEMU atomic becomes and which memory model runs them (programs/README.md).
 // `expected` is the verdict a fixed-seed campaign should reach: 'hang' = a hang is found within

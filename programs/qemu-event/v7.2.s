@@ -17,100 +17,10 @@
 // store is visible, so the waiter can read a stale condition while the setter reads a stale
 // EV_SET and skips both the swap and the wake-up. QEMU 8.0 added smp_mb__after_rmw() there.
 //
-// Harness: 2 cores, ROUNDS rounds.
-//   core 0 (waiter), round r:  loop { reset; if (flag == r) break; wait }; then ack = r.
-//   core 1 (setter), round r:  wait until ack == r-1; flag = r; set.
-// The event starts EV_FREE (qemu_event_init(ev, false)). Every round is a fresh race between
-// the waiter's reset/check and the setter's flag store/set.
-// Hang: the waiter sleeps in FUTEX_WAIT on an EV_BUSY event whose set already returned, and the
-// setter sleeps waiting for ack (or has exited after the last round).
+// Expected: a hang on armv8-llsc only. The harness, the hang and the code shared with v8.0 are
+// in common.s.
 
-    .include "../lib/qatomic.s"
-    .include "../lib/futex.s"
-    .include "../lib/harness.s"
-
-    .cores 2
-    .stack 0                    // no core uses a stack
-
-.ifndef ROUNDS
-    .equ ROUNDS, 32
-.endif
-
-    .equ EV_SET, 0
-    .equ EV_FREE, 1
-
-    .data
-    var32 ev_value, EV_FREE     // QemuEvent.value
-    var32 flag, 0               // the waiter's condition: the last round the setter published
-    var32 ack, 0                // harness: the last round the waiter finished
-
-    .text
-_start:
-    ldr x19, =ev_value
-    ldr x20, =flag
-    ldr x21, =ack
-    mov w22, #1                 // w22 = round
-    cbnz x0, setter
-
-waiter:
-1:  bl qemu_event_reset
-    qatomic_read_w w23, x20
-    cmp w23, w22
-    b.eq 2f                     // condition true: done with this round
-    bl qemu_event_wait
-    b 1b
-2:  publish_w w22, x21
-    add w22, w22, #1
-    cmp_rounds w22
-    b.le 1b
-    sys_exit 0
-
-setter:
-1:  sub w23, w22, #1
-    wait_until_eq_w x21, w23, w24
-    qatomic_set_w w22, x20
-    bl qemu_event_set
-    add w22, w22, #1
-    cmp_rounds w22
-    b.le 1b
-    sys_exit 0
-
-// The three functions take the event's address in x19; they clobber w1-w3, x0-x3, x8, w9,
-// w16, w17 and the flags.
-
-qemu_event_set:
-    smp_mb
-    qatomic_read_w w1, x19
-    cmp w1, #EV_SET
-    b.eq 1f
-    mov w2, #EV_SET
-    xchg_w w1, w2, x19
-    cmn w1, #1                  // old == EV_BUSY?
-    b.ne 1f
-    qemu_futex_wake x19, #INT_MAX
-1:  ret
-
-qemu_event_reset:
-    qatomic_read_w w1, x19
-    smp_mb_acquire
-    cmp w1, #EV_SET
-    b.ne 1f
-    mov w2, #EV_FREE
-    qatomic_or_w w2, x19        // no barrier after it: the bug
-1:  ret
-
-qemu_event_wait:
-    qatomic_read_w w1, x19
-    smp_mb_acquire
-    cmp w1, #EV_SET
-    b.eq 9f
-    cmp w1, #EV_FREE
-    b.ne 1f
-    mov w2, #EV_FREE
-    movn w3, #0                 // EV_BUSY
-    cmpxchg_w w1, w2, w3, x19
-    cmp w1, #EV_SET
-    b.eq 9f
-1:  movn w3, #0                 // EV_BUSY
-    qemu_futex_wait x19, w3
-9:  ret
+    .equ HAS_MB_AFTER_RMW, 0        // nothing after set's xchg and reset's RMW
+    .equ RESET_IS_UNCONDITIONAL, 0  // reset ORs EV_FREE in only if it read EV_SET
+    .equ WAIT_LOAD_ACQUIRE, 0       // wait: relaxed read + smp_mb_acquire()
+    .include "common.s"
