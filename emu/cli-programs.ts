@@ -1,5 +1,8 @@
 // The program commands of the CLI: list, run (programs), replay, campaign, merge.
 import { SingleBar, Presets } from 'cli-progress';
+import { availableParallelism } from 'node:os';
+import { PROGRAM_TASKS, poolRunner } from './threads/program-task.ts';
+import { TrialPool } from './threads/trial-pool.ts';
 import { readFileSync } from 'node:fs';
 import { PROGRAMS, TARGETS } from '../programs/catalog.ts';
 import {
@@ -99,6 +102,25 @@ export interface CampaignCliOptions {
 }
 
 export async function campaignCommand(io: Io, programs: string[], o: CampaignCliOptions, runner?: CellRunner): Promise<number> {
+  const jobs = o.jobs ?? availableParallelism();
+  // Validate the arguments before starting any worker.
+  parseShard(o.shard);
+  parseDefines(o.define);
+  if (o.target !== 'all') targetNamed(o.target);
+  for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines: parseDefines(o.define) });
+  let pool: TrialPool | undefined;
+  try {
+    if (!runner && jobs > 1) {
+      pool = await TrialPool.start({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false });
+      runner = poolRunner(pool);
+    }
+    return await campaign(io, programs, o, runner);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function campaign(io: Io, programs: string[], o: CampaignCliOptions, runner?: CellRunner): Promise<number> {
   if (o.target !== 'all') targetNamed(o.target);
   for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines: parseDefines(o.define) });
   const shard = parseShard(o.shard);

@@ -43,6 +43,17 @@ describe('campaign', () => {
     expect(lines.at(-1).cells.map((c: { hangs: number }) => c.hangs)).toEqual(a.summary.cells.map((c) => c.hangs));
   });
 
+  it('--jobs 1 and --jobs 2 find the same hangs with the same seeds and counts', async () => {
+    const f1 = join(dir, 'jobs1.jsonl');
+    const f2 = join(dir, 'jobs2.jsonl');
+    expect((await cli([...args, '--jobs', '1', '--out', f1])).code).toBe(0);
+    expect((await cli([...args, '--jobs', '2', '--out', f2])).code).toBe(0);
+    const a = jsonl(f1), b = jsonl(f2);
+    expect(b.length).toBe(a.length);
+    const strip = (xs: unknown[]) => xs.map((x) => JSON.stringify(x, (k, v) => (k === 'firstHangMs' ? null : v)));
+    expect(strip(b)).toEqual(strip(a));
+  });
+
   it('rejects a bad shard and an unknown program with a clear message', async () => {
     const r1 = await cli(['campaign', '--shard', '3/3', '--trials', '1']);
     expect(r1.code).toBe(2);

@@ -51,12 +51,16 @@ export const SPIN_US = 200;
 export const SHORT_SPIN_US = 20;
 
 /**
- * Adaptive spin-then-sleep. The spin doubles (up to maxUs) while it catches the other side and
- * halves (down to 1 µs) while it does not: on a quiet host handoffs stay in the spin, on a
- * loaded one (the other thread descheduled) the spin shrinks and stops stealing the host core.
+ * Adaptive spin-then-sleep. A wait spins for `us` microseconds before sleeping. A spin that
+ * catches the other side after d µs sets the spin to at least 2d; one that misses halves it;
+ * every 64th wait probes with the longest spin, so that a spin too short to ever catch can grow
+ * again. On a quiet host the handoffs stay in the spin; when this process effectively gets one
+ * host core (a loaded host) the partner cannot run while we spin, spins miss, and the spin
+ * shrinks to ~1 µs instead of holding the core the partner needs.
  */
 export class Spin {
   us: number;
+  private waits = 0;
   constructor(readonly maxUs: number) {
     this.us = maxUs;
   }
@@ -65,19 +69,22 @@ export class Spin {
    * returns the value seen last. */
   spin(ctl: Int32Array, slot: number, seen: number, untilZero = false): number {
     let v = Atomics.load(ctl, slot);
-    if (this.maxUs <= 0) return v;
-    const until = performance.now() + this.us / 1000;
+    if (this.maxUs <= 0 || (untilZero ? v === 0 : v !== seen)) return v;
+    const probe = (++this.waits & 63) === 0;
+    const t0 = performance.now();
+    const until = t0 + (probe ? this.maxUs : this.us) / 1000;
     for (;;) {
       for (let i = 0; i < 64; i++) {
         v = Atomics.load(ctl, slot);
         if (untilZero ? v === 0 : v !== seen) {
-          if (this.us < this.maxUs) this.us = Math.min(this.maxUs, this.us * 2);
+          const d = (performance.now() - t0) * 1000;
+          if (2 * d > this.us) this.us = Math.min(this.maxUs, 2 * d);
           return v;
         }
       }
       if (performance.now() > until) break;
     }
-    if (this.us > 1) this.us /= 2;
+    if (!probe && this.us > 1) this.us /= 2;
     return v;
   }
 }

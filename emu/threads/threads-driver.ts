@@ -45,9 +45,13 @@ export interface AttachOptions {
   fault?: Fault;
 }
 
-/** The default worker count for a machine with `cores` emulated cores: one per host core. */
+/**
+ * The default worker count for a machine with `cores` emulated cores: one per host core left
+ * after the coordinator's, so that every thread can spin on its own host core (with more
+ * threads than host cores every handoff is a futex wake-up: see README, Worker layout).
+ */
 export function defaultWorkers(cores: number): number {
-  return Math.max(1, Math.min(cores, availableParallelism()));
+  return Math.max(1, Math.min(cores, availableParallelism() - 1));
 }
 
 /** A Machine in the threads layout: its state in SharedArrayBuffers, its run phases in `driver`. */

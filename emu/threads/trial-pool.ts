@@ -30,6 +30,10 @@ export interface PoolOptions {
   jobs?: number;
   /** Module URLs exporting `taskHandlers` (e.g. new URL('./litmus-task.ts', import.meta.url).href). */
   handlers: string[];
+  /** Terminate the workers and end the process on Ctrl-C (default). A caller that wants to
+   * report before exiting (campaigns print a partial summary) handles SIGINT itself and
+   * closes the pool. */
+  exitOnSigint?: boolean;
 }
 
 interface Slot {
@@ -72,10 +76,10 @@ export class TrialPool {
     const jobs = opts.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${jobs}`);
     const pool = new TrialPool(jobs);
-    process.once('SIGINT', pool.onSigint);
+    if (opts.exitOnSigint !== false) process.once('SIGINT', pool.onSigint);
     for (let id = 0; id < jobs; id++) pool.slots.push(pool.spawn(id));
     try {
-      await Promise.all(pool.slots.map((s) => pool.exec(s, () => s.api.load(opts.handlers))));
+      await Promise.all(pool.slots.map((s) => pool.load(s, opts.handlers)));
     } catch (e) {
       await pool.close();
       throw e;
@@ -98,12 +102,12 @@ export class TrialPool {
     return slot;
   }
 
-  /** Runs a control call on a slot, failing fast if the pool breaks meanwhile. */
-  private async exec<T>(s: Slot, f: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /** Loads the handler modules in a worker; fails fast if the pool breaks meanwhile. */
+  private load(s: Slot, modules: string[]): Promise<string[]> {
+    return new Promise<string[]>((resolve, reject) => {
       s.busy = { what: 'loading its task handlers', resolve: resolve as (v: unknown) => void, reject };
       s.worker.ref();
-      f().then((v) => this.release(s, () => resolve(v)), (e: Error) => this.release(s, () => reject(e)));
+      s.api.load(modules).then((v) => this.release(s, () => resolve(v)), (e: Error) => this.release(s, () => reject(e)));
     });
   }
 
@@ -154,6 +158,7 @@ export class TrialPool {
     this.closed = true;
     process.removeListener('SIGINT', this.onSigint);
     const e = this.broken ?? new Error('trial pool: closed');
+    for (const s of this.slots) s.busy?.reject(e);
     for (const p of this.queue.splice(0)) p.reject(e);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
