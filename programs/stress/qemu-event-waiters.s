@@ -78,36 +78,8 @@ setter:
     b.le 1b
     sys_exit 0
 
-qemu_event_set:
-    smp_mb
-    qatomic_read_w w1, x19
-    cmp w1, #EV_SET
-    b.eq 1f
-    mov w2, #EV_SET
-    xchg_w w1, w2, x19
-    smp_mb__after_rmw
-    cmn w1, #1
-    b.ne 1f
-    qemu_futex_wake x19, #INT_MAX
-1:  ret
-
-qemu_event_reset:
-    mov w2, #EV_FREE
-    qatomic_or_w w2, x19
-    smp_mb__after_rmw
-    ret
-
-qemu_event_wait:
-    load_acquire_w w1, x19
-    cmp w1, #EV_SET
-    b.eq 9f
-    cmp w1, #EV_FREE
-    b.ne 1f
-    mov w2, #EV_FREE
-    movn w3, #0
-    cmpxchg_w w1, w2, w3, x19
-    cmp w1, #EV_SET
-    b.eq 9f
-1:  movn w3, #0
-    qemu_futex_wait x19, w3
-9:  ret
+// QEMU 8.0's QemuEvent (see programs/qemu-event/v8.0.s).
+    .equ HAS_MB_AFTER_RMW, 1
+    .equ RESET_IS_UNCONDITIONAL, 1
+    .equ WAIT_LOAD_ACQUIRE, 1
+    .include "../qemu-event/functions.s"
