@@ -70,7 +70,7 @@ async function litmusCommand(io: Io, paths: string[], o: { model?: ModelName; tr
   const expected = o.expected ? readExpectations(o.expected) : undefined;
   const total = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
   const files = collectLitmusFiles(paths);
-  const runner = litmusRunner(o.jobs);
+  const runner = litmusRunner(o.jobs, files);
   try {
     for (const file of files) {
       let t: LitmusTest;

@@ -79,10 +79,11 @@ export interface TrialObserver {
 }
 
 /** Runs trials [from, to) of a litmus test from seed S; trial i uses trialSeed(S, i). */
-export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: number; seed: number; from?: number; observe?: TrialObserver }): LitmusOutcome {
+export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: number; seed: number; from?: number; observe?: TrialObserver; machine?: Machine }): LitmusOutcome {
   const model = opts.model ?? defaultModel(t);
   const paramsFor = litmusParamsFor(model);
-  const m = newMachine(t.program, paramsFor);
+  // A machine of t's program may be reused (a trial does not depend on what ran before it).
+  const m = opts.machine ?? newMachine(t.program, paramsFor);
   const byAddr = locationNames(t);
   const counts = new Map<string, { state: FinalState; count: number }>();
   let aborted = 0;

@@ -2,9 +2,9 @@
 // starts an epoch's run phase in every worker and learns when all of them are done. Nothing
 // else crosses threads per epoch (emu/README.md §Worker layout).
 //
-// Waiting follows shared/design/platform-notes.md: spin on Atomics.load only when every
-// spinning thread has a host core of its own, then sleep in Atomics.wait; notify only when
-// someone registered as a waiter.
+// Waiting follows shared/design/platform-notes.md: spin on Atomics.load (long only when every
+// thread has a host core of its own, and adaptively: see Spin), then sleep in Atomics.wait;
+// notify only when someone registered as a waiter.
 
 /** Slots of the control array. */
 export const enum Ctl {

@@ -4,8 +4,9 @@
 // position in the first chunk that saw it, so the merged histogram (order included), aborted
 // count and first errors equal those of the in-process run, for every number of workers.
 import { readFileSync } from 'node:fs';
-import { parseLitmus, type LitmusTest } from '../../isa/litmus.ts';
-import { defaultModel, runLitmus, stateKey, summarise, type LitmusOutcome } from '../litmus-run.ts';
+import { parseLitmus, readLitmus, type LitmusTest } from '../../isa/litmus.ts';
+import { defaultModel, litmusParamsFor, runLitmus, stateKey, summarise, type LitmusOutcome } from '../litmus-run.ts';
+import { Machine } from '../machine.ts';
 import type { ModelName } from '../model.ts';
 import { chunks, TrialPool, type Task, type TaskHandler } from './trial-pool.ts';
 
@@ -28,11 +29,15 @@ export interface LitmusChunk {
   errors: string[];
 }
 
-let cached: { file: string; text: string; test: LitmusTest } | undefined;
+/** The last test this worker ran, parsed, with its machine (reused by its next chunks). */
+let cached: { file: string; text: string; model: ModelName; test: LitmusTest; machine: Machine } | undefined;
 
 function litmusChunk(task: LitmusTask): LitmusChunk {
-  if (!cached || cached.file !== task.file || cached.text !== task.text) cached = { file: task.file, text: task.text, test: parseLitmus(task.text, task.file) };
-  const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from });
+  if (!cached || cached.file !== task.file || cached.text !== task.text || cached.model !== task.model) {
+    const test = parseLitmus(task.text, task.file);
+    cached = { file: task.file, text: task.text, model: task.model, test, machine: new Machine(test.program, litmusParamsFor(task.model)(0, 0)) };
+  }
+  const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from, machine: cached.machine });
   return { histogram: r.histogram, aborted: r.aborted, restarts: r.restarts, errors: r.errors };
 }
 
@@ -77,14 +82,35 @@ export interface LitmusRunner {
 /**
  * Runs litmus tests with `jobs` workers: in process when jobs is 1 or the run is one chunk,
  * else on a pool started at the first test that needs it and shared by the following ones.
+ * Given the list of files the caller will run in order, it queues the next test's chunks
+ * behind the current one's, so that no worker idles while the last chunk of a test finishes.
  */
-export function litmusRunner(jobs: number): LitmusRunner {
+export function litmusRunner(jobs: number, files: string[] = []): LitmusRunner {
+  type Opts = Parameters<LitmusRunner['run']>[2];
   let pool: Promise<TrialPool> | undefined;
+  let ahead: { file: string; opts: Opts; result: Promise<LitmusOutcome> } | undefined;
+  const submit = async (t: LitmusTest, file: string, opts: Opts): Promise<LitmusOutcome> => {
+    pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS] });
+    return runLitmusOnPool(await pool, t, { file, text: readFileSync(file, 'utf8') }, opts);
+  };
   return {
     async run(t, file, opts) {
       if (jobs <= 1 || chunks(opts.trials, jobs).length <= 1) return runLitmus(t, opts);
-      pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS] });
-      return runLitmusOnPool(await pool, t, { file, text: readFileSync(file, 'utf8') }, opts);
+      const same = ahead !== undefined && ahead.file === file && JSON.stringify(ahead.opts) === JSON.stringify(opts);
+      const result = same ? ahead!.result : submit(t, file, opts);
+      ahead = undefined;
+      const next = files[files.indexOf(file) + 1];
+      let tn: LitmusTest | undefined;
+      try {
+        tn = next === undefined ? undefined : readLitmus(next);
+      } catch {
+        tn = undefined; // the caller reports the error when it reaches that file
+      }
+      if (tn !== undefined) {
+        ahead = { file: next, opts, result: submit(tn, next, opts) };
+        ahead.result.catch(() => {}); // awaited (and its failure reported) when its turn comes
+      }
+      return result;
     },
     async close() {
       const p = await pool?.catch(() => undefined);

@@ -40,8 +40,13 @@ interface Slot {
   id: number;
   worker: Worker;
   api: Remote<TrialWorkerApi>;
-  busy?: Pending;
+  /** Calls sent to the worker and not yet answered, oldest first (at most DEPTH). */
+  inflight: Pending[];
 }
+
+/** Tasks in flight per worker: the next one is already queued in the worker when the current
+ * one ends, so the worker never idles for a round trip to the main thread. */
+const DEPTH = 2;
 
 interface Pending {
   /** What the worker is doing, for messages. */
@@ -91,10 +96,11 @@ export class TrialPool {
     const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
       workerData: { entry: new URL('./trial-worker.ts', import.meta.url).href },
     });
-    const slot: Slot = { id, worker, api: connect<TrialWorkerApi>(worker) };
+    const slot: Slot = { id, worker, api: connect<TrialWorkerApi>(worker), inflight: [] };
     const died = (cause: string): void => {
       if (this.closed) return;
-      this.break(new Error(`trial pool: worker ${id} ${cause}${slot.busy ? ` while ${slot.busy.what}` : ''}`));
+      const what = slot.inflight[0]?.what;
+      this.break(new Error(`trial pool: worker ${id} ${cause}${what ? ` while ${what}` : ''}`));
     };
     worker.on('error', (e: Error & { code?: string }) => died(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${e.message})` : `threw ${e.name}: ${e.message}`));
     worker.on('exit', (code) => died(`exited with code ${code}`));
@@ -105,15 +111,21 @@ export class TrialPool {
   /** Loads the handler modules in a worker; fails fast if the pool breaks meanwhile. */
   private load(s: Slot, modules: string[]): Promise<string[]> {
     return new Promise<string[]>((resolve, reject) => {
-      s.busy = { what: 'loading its task handlers', resolve: resolve as (v: unknown) => void, reject };
-      s.worker.ref();
-      s.api.load(modules).then((v) => this.release(s, () => resolve(v)), (e: Error) => this.release(s, () => reject(e)));
+      const p: Pending = { what: 'loading its task handlers', resolve: resolve as (v: unknown) => void, reject };
+      this.send(s, p, () => s.api.load(modules));
     });
   }
 
-  private release(s: Slot, settle: () => void): void {
-    s.busy = undefined;
-    s.worker.unref();
+  private send(s: Slot, p: Pending, call: () => Promise<unknown>): void {
+    if (s.inflight.length === 0) s.worker.ref();
+    s.inflight.push(p);
+    call().then((v) => this.release(s, p, () => p.resolve(v)), (e: Error) => this.release(s, p, () => p.reject(e)));
+  }
+
+  private release(s: Slot, p: Pending, settle: () => void): void {
+    const i = s.inflight.indexOf(p);
+    if (i >= 0) s.inflight.splice(i, 1);
+    if (s.inflight.length === 0) s.worker.unref();
     settle();
     this.pump();
   }
@@ -134,20 +146,21 @@ export class TrialPool {
   }
 
   private pump(): void {
-    for (const s of this.slots) {
-      if (this.broken || this.queue.length === 0) return;
-      if (s.busy) continue;
-      const p = this.queue.shift()!;
-      s.busy = p;
-      s.worker.ref();
-      s.api.run(p.task!).then((v) => this.release(s, () => p.resolve(v)), (e: Error) => this.release(s, () => p.reject(e)));
+    // Idle workers first, then a second task behind each running one.
+    for (let depth = 1; depth <= DEPTH; depth++) {
+      for (const s of this.slots) {
+        if (this.broken || this.closed || this.queue.length === 0) return;
+        if (s.inflight.length >= depth) continue;
+        const p = this.queue.shift()!;
+        this.send(s, p, () => s.api.run(p.task!));
+      }
     }
   }
 
   private break(e: Error): void {
     if (this.broken) return;
     this.broken = e;
-    for (const s of this.slots) s.busy?.reject(e);
+    for (const s of this.slots) for (const p of s.inflight) p.reject(e);
     for (const p of this.queue.splice(0)) p.reject(e);
     void this.close();
   }
@@ -158,7 +171,7 @@ export class TrialPool {
     this.closed = true;
     process.removeListener('SIGINT', this.onSigint);
     const e = this.broken ?? new Error('trial pool: closed');
-    for (const s of this.slots) s.busy?.reject(e);
+    for (const s of this.slots) for (const p of s.inflight) p.reject(e);
     for (const p of this.queue.splice(0)) p.reject(e);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
