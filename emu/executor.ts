@@ -589,15 +589,13 @@ export class Executor {
         // The newest eligible message always qualifies; older ones only within the horizon.
         // Ticks grow with timestamps, so once one is too old all older ones are too.
         if (newestSeen && this.epoch - log.tick[succ] >= horizon) break;
-        {
-          if (k === this.cand.length) {
-            const g = new Int32Array(k * 2);
-            g.set(this.cand);
-            this.cand = g;
-          }
-          this.cand[k++] = m;
-          newestSeen = true;
+        if (k === this.cand.length) {
+          const g = new Int32Array(k * 2);
+          g.set(this.cand);
+          this.cand = g;
         }
+        this.cand[k++] = m;
+        newestSeen = true;
       }
       if (m === 0) break;
       succ = m;

@@ -125,7 +125,7 @@ export class Kernel implements KernelCalls {
         if (w < 0) return Step.ERROR;
         if (op === FUTEX_WAIT) {
           if (c.regLo[3] !== 0 || c.regHi[3] !== 0) return ex.fail('futex: timeouts are not supported', c);
-          const cur = this.readNewest(ex, c, w);
+          const cur = this.readNewest(c, w);
           if (cur !== a2) { res = -EAGAIN; break; }
           this.block(c, Wait.FUTEX, w);
           return this.done(c, true);
@@ -158,7 +158,7 @@ export class Kernel implements KernelCalls {
         if (a2 !== 8) { res = -EINVAL; break; }
         const loc = this.locOf(ex, c, a1, 8);
         if (loc < 0) return Step.ERROR;
-        const add = this.readNewest(ex, c, loc * 2);
+        const add = this.readNewest(c, loc * 2);
         this.counters[fd] += add >>> 0;
         if (add !== 0) this.changes++;
         this.eventRel[fd] = Math.max(this.eventRel[fd], c.s[S.V_RO], c.s[S.V_WO]);
@@ -189,7 +189,7 @@ export class Kernel implements KernelCalls {
         if (a2 !== 0 || c.regHi[2] !== 0) return ex.fail('ppoll: timeouts are not supported', c);
         const pfd = this.locOf(ex, c, a0, 8);
         if (pfd < 0) return Step.ERROR;
-        const fdv = this.readNewest(ex, c, pfd * 2 + ((a0 >>> 2) & 1));
+        const fdv = this.readNewest(c, pfd * 2 + ((a0 >>> 2) & 1));
         const fd = fdv - FIRST_FD;
         if (fd < 0 || fd >= this.counters.length) { res = -EBADF; break; }
         if (this.counters[fd] === 0) {
@@ -283,7 +283,7 @@ export class Kernel implements KernelCalls {
   }
 
   /** Reads the newest value of a 4-byte word (loc*2+half), as the kernel does under its lock. */
-  private readNewest(_ex: Executor, c: CoreState, w: number): number {
+  private readNewest(c: CoreState, w: number): number {
     const log = this.m.log;
     const loc = w >> 1;
     const m = log.latest[loc];

@@ -34,12 +34,11 @@ export function defaultModel(t: LitmusTest): ModelName {
 }
 
 /** Signed 64-bit value as a JS number (exact for |v| < 2^53), or the location it points to. */
-export function valueOf(lo: number, hi: number, symbols: Record<string, number>, byAddr: Map<number, string>): Value {
+export function valueOf(lo: number, hi: number, byAddr: Map<number, string>): Value {
   if (hi === 0 && (lo >>> 0) >= DATA_BASE) {
     const name = byAddr.get(lo >>> 0);
     if (name !== undefined) return name;
   }
-  void symbols;
   return hi * 4294967296 + (lo >>> 0);
 }
 
@@ -55,11 +54,11 @@ export function finalState(t: LitmusTest, m: Machine, byAddr: Map<number, string
   for (const v of t.observed) {
     if (v.kind === 'reg') {
       const c = m.cores[v.thread];
-      s[v.key] = valueOf(c.regLo[v.reg], c.regHi[v.reg], t.program.symbols, byAddr);
+      s[v.key] = valueOf(c.regLo[v.reg], c.regHi[v.reg], byAddr);
     } else {
       const [lo, hi] = m.finalWord((v.addr - DATA_BASE) >>> 3);
       const half = ((v.addr - DATA_BASE) >>> 2) & 1;
-      s[v.key] = half === 0 ? valueOf(lo, hi, t.program.symbols, byAddr) : hi >>> 0;
+      s[v.key] = half === 0 ? valueOf(lo, hi, byAddr) : hi >>> 0;
     }
   }
   return s;

@@ -11,7 +11,7 @@
 // the run phase of a core is a pure function of its state, the frozen log and its streams:
 // running cores one after another or in parallel workers gives the same trace.
 import { createHash } from 'node:crypto';
-import type { Program } from '../isa/program.ts';
+import { DATA_BASE, type Program } from '../isa/program.ts';
 import * as cs from './core-state.ts';
 import { CoreState } from './core-state.ts';
 import { Executor, Mode, Step } from './executor.ts';
@@ -224,7 +224,7 @@ export class Machine {
         if (this.halves[loc] === 3) {
           this.exec.errorCore = -1;
           this.exec.errorPc = buf.pc[i];
-          this.exec.error = `two 32-bit variables share the 8-byte location at 0x${(0x100000 + loc * 8).toString(16)}: hangar's memory model works on 8-byte locations, so give each shared variable its own 8-byte-aligned slot`;
+          this.exec.error = `two 32-bit variables share the 8-byte location at 0x${(DATA_BASE + loc * 8).toString(16)}: hangar's memory model works on 8-byte locations, so give each shared variable its own 8-byte-aligned slot`;
           return Step.ERROR;
         }
       }

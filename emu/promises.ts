@@ -25,8 +25,7 @@ export class PromiseMaker {
   /** Tries to add one promise for core c; returns true if one was made. */
   attempt(ex: Executor, c: CoreState, rng: Rng, lookahead: number): boolean {
     if (c.s[S.N_PROM] >= MAX_PROMISES) return false;
-    const log = ex.log;
-    const n = log.length;
+    const n = ex.log.length;
     const sc = this.scratch;
     sc.copyFrom(c);
     sc.id = c.id;
@@ -37,6 +36,20 @@ export class PromiseMaker {
     ex.rng = rng;
     ex.recLen = 0;
     ex.recWrites.length = 0;
+    // The lookahead is hypothetical: keep it out of replay traces and cycle counts.
+    const { tracer, timer } = ex;
+    ex.tracer = null;
+    ex.timer = null;
+    try {
+      return this.lookahead(ex, c, sc, rng, lookahead, n);
+    } finally {
+      ex.tracer = tracer;
+      ex.timer = timer;
+    }
+  }
+
+  private lookahead(ex: Executor, c: CoreState, sc: CoreState, rng: Rng, lookahead: number, n: number): boolean {
+    const log = ex.log;
     const before = c.s[S.N_PROM];
     // Run alone; any stop (system call, halt, error, abort) just ends the lookahead.
     let fulfilledAt = before === 0 ? 0 : -1;

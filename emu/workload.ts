@@ -79,7 +79,3 @@ export function parseDefines(list: string[] | undefined): Record<string, number>
   }
   return out;
 }
-
-export function targetNames(): TargetName[] {
-  return TARGETS.map((t) => t.name);
-}

@@ -1,0 +1,40 @@
+// A replay trace holds what the trial did, not what a promise lookahead imagined: in a load
+// buffering outcome (which needs a promise) each core of LB executed exactly one load.
+import { describe, expect, it } from 'vitest';
+import { parseLitmus } from '../isa/litmus.ts';
+import { finalState, litmusParamsFor, locationNames } from '../emu/litmus-run.ts';
+import { trialSeed } from '../emu/prng.ts';
+import { Tracer } from '../emu/tracer.ts';
+import { newMachine, runTrial } from '../emu/trial.ts';
+
+const LB = `AArch64 LB-trace
+{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
+ P0          | P1          ;
+ LDR W0,[X1] | LDR W0,[X1] ;
+ MOV W2,#1   | MOV W2,#1   ;
+ STR W2,[X3] | STR W2,[X3] ;
+exists (0:X0=1 /\\ 1:X0=1)`;
+
+describe('tracer', () => {
+  it('records only executed reads, never a promise lookahead', () => {
+    const t = parseLitmus(LB, 'lb.litmus');
+    const pf = litmusParamsFor('armv8');
+    const m = newMachine(t.program, pf);
+    let seed = -1;
+    for (let i = 0; i < 5000 && seed < 0; i++) {
+      const s = trialSeed(12, i);
+      if (runTrial(m, s, pf).verdict === 'ok') {
+        const st = finalState(t, m, locationNames(t));
+        if (st['0:X0'] === 1 && st['1:X0'] === 1) seed = s;
+      }
+    }
+    expect(seed, 'an LB outcome (needs a promise)').toBeGreaterThanOrEqual(0);
+    const tracer = new Tracer();
+    m.exec.tracer = tracer;
+    const r = runTrial(m, seed, pf);
+    m.exec.tracer = null;
+    expect(r.verdict).toBe('ok');
+    const reads = tracer.events.filter((e) => e.kind === 'read');
+    expect(reads.map((e) => e.core).sort()).toEqual([0, 1]);
+  });
+});
