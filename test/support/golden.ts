@@ -15,7 +15,8 @@
 //   - a few litmus tests in the threads layout with 2 workers (must equal their inline entry);
 //   - command output that is deterministic: `list --json`, a `replay --json`, `litmus --json`;
 //   - the timing model: every row of the barrier-cost bench (emulated cycles are deterministic).
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBarrierTable } from '../../bench/barrier.ts';
@@ -111,9 +112,37 @@ export function longGroup(): Group {
 }
 
 export async function cliGroup(): Promise<Group> {
-  const litmus = ['SB', 'LB+datas', 'MP+dmb.ish+po'].map((n) => ownLitmusFiles('aarch64').find((p) => p.endsWith(`/${n}.litmus`))!);
+  // Paths as a user in the repository would type them (reports print them).
+  const litmus = ['SB', 'LB+datas', 'MP+dmb.ish+po'].map((n) => relative(process.cwd(), ownLitmusFiles('aarch64').find((p) => p.endsWith(`/${n}.litmus`))!));
   const lines = (s: string): unknown[] => s.trim().split('\n').map((l) => JSON.parse(l));
+  // Help and usage errors, with the exit code. The default of --jobs is the host's core count.
+  const text = async (args: string[]): Promise<unknown> => {
+    const r = await cli(args);
+    const mask = (s: string): string => s.replace(/(--jobs <n>[^]*?\(default: )\d+\)/, '$1N)');
+    return { code: r.code, out: mask(r.out), err: mask(r.err) };
+  };
+  const usage: Group = {};
+  for (const c of ['', 'litmus', 'run', 'list', 'replay', 'campaign', 'merge']) usage[`${c} --help`.trim()] = await text(c ? [c, '--help'] : ['--help']);
+  for (const args of [['run', 'qemu-event/v7.2', '--seed', 'abc'], ['campaign', '--shard', '3/3'], ['litmus', 'no/such/dir'], ['run', 'no-such/program'], ['bogus'], ['run', 'x.litmus', '--model', 'power']]) {
+    usage[args.join(' ')] = await text(args);
+  }
+  // Text reports (the litmus report's Time lines are wall-clock, so masked).
+  const seedArgs = ['qemu-event/v7.2', '--target', 'armv8-llsc', '--seed', '63619242537535'];
+  usage['run qemu-event/v7.2 (text)'] = await text(['run', ...seedArgs, '--layout', 'inline']);
+  usage['replay qemu-event/v7.2 (text)'] = await text(['replay', ...seedArgs]);
+  const lt = (await cli(['litmus', ...litmus, '--trials', '300', '--seed', '4', '--jobs', '1'])).out;
+  usage['litmus SB LB+datas MP+dmb.ish+po (text)'] = lt.replace(/^Time (\S+) [\d.]+$/gm, 'Time $1 T');
+  // --expected: reached, missing and forbidden states against a made-up reference.
+  const dir = mkdtempSync(join(tmpdir(), 'hangar-golden-'));
+  const exp = join(dir, 'expected.json');
+  writeFileSync(exp, JSON.stringify({ SB: { states: [{ '0:X0': 0, '1:X0': 1 }, { '0:X0': 1, '1:X0': 0 }, { '0:X0': 1, '1:X0': 1 }, { '0:X0': 2, '1:X0': 2 }] } }));
+  for (const json of [false, true]) {
+    const r = await cli(['litmus', litmus[0], litmus[1], '--trials', '300', '--seed', '4', '--jobs', '1', '--expected', exp, ...(json ? ['--json'] : [])]);
+    usage[`litmus SB LB+datas --expected${json ? ' --json' : ''}`] = { code: r.code, out: r.out.replace(/^Time (\S+) [\d.]+$/gm, 'Time $1 T'), err: r.err };
+  }
+  rmSync(dir, { recursive: true });
   return {
+    ...usage,
     'list --json': lines((await cli(['list', '--json'])).out),
     'replay qemu-event/v7.2 armv8-llsc --json': await runJson(['replay', 'qemu-event/v7.2', '--target', 'armv8-llsc', '--seed', '63619242537535', '--json']),
     'litmus SB LB+datas MP+dmb.ish+po --json': lines((await cli(['litmus', ...litmus, '--trials', '300', '--seed', '4', '--jobs', '1', '--json'])).out),
