@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../isa/assembler.ts';
+import { assemble } from '../asm/assembler.ts';
 import type { Program } from '../isa/program.ts';
-import { Machine } from '../emu/machine.ts';
-import { MODELS } from '../emu/model.ts';
-import { programParams, type TrialParams } from '../emu/params.ts';
-import { costTableForTarget, timedParams, Timer } from '../emu/timing.ts';
-import { runTrial, type ParamsFor } from '../emu/trial.ts';
+import { Machine } from '../emu/machine/machine.ts';
+import { MODELS } from '../emu/model/memory-model.ts';
+import { programParams, type TrialParams } from '../emu/model/params.ts';
+import { costTableForTarget, timedParams, Timer } from './timing/timer.ts';
+import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
 import { findTarget, type TargetName } from '../programs/catalog.ts';
 
 export const ALL_TARGETS: readonly TargetName[] = ['armv8-llsc', 'armv8-lse', 'x86-tso'];

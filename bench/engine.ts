@@ -12,16 +12,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { assemble } from '../isa/assembler.ts';
+import { assemble } from '../asm/assembler.ts';
 import * as isa from '../isa/instructions.ts';
-import { readLitmus } from '../isa/litmus.ts';
+import { readLitmus } from '../litmus/parser.ts';
 import { DATA_BASE, type Program } from '../isa/program.ts';
-import { litmusParamsFor, defaultModel } from '../emu/litmus-run.ts';
-import { Machine } from '../emu/machine.ts';
-import { MODELS } from '../emu/model.ts';
-import { programParams } from '../emu/params.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/trial.ts';
+import { litmusParamsFor, defaultModel } from '../campaign/litmus-run.ts';
+import { Machine } from '../emu/machine/machine.ts';
+import { MODELS } from '../emu/model/memory-model.ts';
+import { programParams } from '../emu/model/params.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
 import { machineInfo } from './main.ts';
 
 const { F, INSN_WORDS, Op, REG_ZR, FLAG_IMM2, FLAG_SF } = isa; // local aliases (see emu/executor.ts)

@@ -3,10 +3,10 @@
 // (unlike the emulated cycles of bench/barrier.ts).
 import Benchmark from 'benchmark';
 import type { Program } from '../isa/program.ts';
-import { Machine } from '../emu/machine.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/trial.ts';
-import { loadWorkload } from '../emu/workload.ts';
+import { Machine } from '../emu/machine/machine.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
+import { loadWorkload } from '../campaign/workload.ts';
 import { PROGRAMS, type TargetName } from '../programs/catalog.ts';
 
 export interface HostRow {

@@ -4,8 +4,8 @@
 //      pruning of unreadable messages (emu/pruning.ts);
 //   2. programs/stress/qemu-event-waiters.s at 2..16 cores: cost per instruction vs cores.
 // Usage: npm run bench:long [-- --quick]
-import { loadWorkload } from '../emu/workload.ts';
-import { newMachine, runTrial } from '../emu/trial.ts';
+import { loadWorkload } from '../campaign/workload.ts';
+import { newMachine, runTrial } from '../emu/machine/trial.ts';
 
 const quick = process.argv.includes('--quick');
 

@@ -8,9 +8,9 @@
 // 10 000 trials, 'none' = no hang in at least 10 000 trials.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../isa/assembler.ts';
+import { assemble } from '../asm/assembler.ts';
 import type { Program } from '../isa/program.ts';
-import type { ModelName } from '../emu/model.ts';
+import type { ModelName } from '../emu/model/memory-model.ts';
 
 export type TargetName = 'armv8-llsc' | 'armv8-lse' | 'x86-tso';
 export type Expectation = 'hang' | 'none';

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assemble, assembleLines, type AssembleOptions } from '../isa/assembler.ts';
+import { assemble, assembleLines, type AssembleOptions } from '../asm/assembler.ts';
 import { F, INSN_WORDS, NUM_REGS, Op, OP_COUNT } from '../isa/instructions.ts';
 import type { Program } from '../isa/program.ts';
 import { SourceError } from '../isa/source-error.ts';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, assembleLines, type AssembleOptions, type AsmLine } from '../isa/assembler.ts';
+import { assemble, assembleLines, type AssembleOptions, type AsmLine } from '../asm/assembler.ts';
 import {
   ADDR_SHIFT,
   AddrMode,

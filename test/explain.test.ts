@@ -1,10 +1,10 @@
 // The explanation of a hang tells the reordering in the program's terms.
 import { describe, expect, it } from 'vitest';
-import { explain } from '../emu/explain.ts';
-import { Tracer } from '../emu/tracer.ts';
-import { newMachine, runTrial } from '../emu/trial.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { loadWorkload } from '../emu/workload.ts';
+import { explain } from '../emu/observe/explain.ts';
+import { Tracer } from '../emu/observe/tracer.ts';
+import { newMachine, runTrial } from '../emu/machine/trial.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { loadWorkload } from '../campaign/workload.ts';
 
 describe('explanation of qemu-event/v7.2 on armv8-llsc', () => {
   const w = loadWorkload('qemu-event/v7.2', { target: 'armv8-llsc' });

@@ -2,11 +2,11 @@
 // (trial i uses trialSeed(S, i) and chunks merge in trial order), and a pool whose worker dies
 // must fail the run instead of hanging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLitmus } from '../isa/litmus.ts';
-import { main } from '../emu/cli.ts';
-import { runLitmus } from '../emu/litmus-run.ts';
-import { LITMUS_TASKS, mergeChunks, runLitmusOnPool } from '../emu/threads/litmus-task.ts';
-import { chunks, TrialPool } from '../emu/threads/trial-pool.ts';
+import { readLitmus } from '../litmus/parser.ts';
+import { main } from '../cli/main.ts';
+import { runLitmus } from '../campaign/litmus-run.ts';
+import { LITMUS_TASKS, mergeChunks, runLitmusOnPool } from '../campaign/pool/litmus-task.ts';
+import { chunks, TrialPool } from '../campaign/pool/trial-pool.ts';
 import { readFileSync } from 'node:fs';
 import { ownLitmusFiles } from './support/own-litmus.ts';
 

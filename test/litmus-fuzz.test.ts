@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLitmus } from '../isa/litmus.ts';
+import { parseLitmus } from '../litmus/parser.ts';
 import { SourceError } from '../isa/source-error.ts';
 
 const VALID: Record<string, string> = {

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Barrier, F, FLAG_ACQ, FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_ZR } from '../isa/instructions.ts';
-import { conditionHolds, evalProp, printCondition, type Condition } from '../isa/litmus-condition.ts';
-import { parseLitmus, readLitmus, type Value } from '../isa/litmus.ts';
+import { conditionHolds, evalProp, printCondition, type Condition } from '../litmus/condition.ts';
+import { parseLitmus, readLitmus, type Value } from '../litmus/parser.ts';
 import { DATA_BASE, type Program } from '../isa/program.ts';
 import { SourceError } from '../isa/source-error.ts';
 

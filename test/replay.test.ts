@@ -2,9 +2,9 @@
 // (each core's run phase in a worker thread) with 1 and 2 workers.
 import { describe, expect, it } from 'vitest';
 import { PROGRAMS, TARGETS } from '../programs/catalog.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { newMachine, runTrial } from '../emu/trial.ts';
-import { loadWorkload } from '../emu/workload.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { newMachine, runTrial } from '../emu/machine/trial.ts';
+import { loadWorkload } from '../campaign/workload.ts';
 import { layoutMachine } from '../emu/threads/layout.ts';
 
 const cells = PROGRAMS.flatMap((p) => TARGETS.filter((t) => p.expected[t.name] === 'hang').map((t) => ({ program: p.name, target: t.name })));

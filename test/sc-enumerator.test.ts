@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, REG_ZR, ADDR_SHIFT, AddrMode, Cond, Shift,
   SHAMT_SHIFT, SHTYPE_SHIFT } from '../isa/instructions.ts';
 import { DATA_BASE, type Program } from '../isa/program.ts';
-import { parseLitmus, type ObservedVar } from '../isa/litmus.ts';
+import { parseLitmus, type ObservedVar } from '../litmus/parser.ts';
 import { enumerateSc, scStates, type ScOptions } from './support/sc-enumerator.ts';
 
 // ---- a tiny hand packer ----

@@ -4,17 +4,17 @@
 // verdict that names the core, never a hang.
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../isa/assembler.ts';
-import { conditionHolds } from '../isa/litmus-condition.ts';
-import { readLitmus, type LitmusTest } from '../isa/litmus.ts';
+import { assemble } from '../asm/assembler.ts';
+import { conditionHolds } from '../litmus/condition.ts';
+import { readLitmus, type LitmusTest } from '../litmus/parser.ts';
 import type { Program } from '../isa/program.ts';
-import { defaultModel, finalState, litmusParamsFor, locationNames } from '../emu/litmus-run.ts';
-import { Machine } from '../emu/machine.ts';
-import { MODELS } from '../emu/model.ts';
-import { programParams } from '../emu/params.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/trial.ts';
-import { loadWorkload } from '../emu/workload.ts';
+import { defaultModel, finalState, litmusParamsFor, locationNames } from '../campaign/litmus-run.ts';
+import { Machine } from '../emu/machine/machine.ts';
+import { MODELS } from '../emu/model/memory-model.ts';
+import { programParams } from '../emu/model/params.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
+import { loadWorkload } from '../campaign/workload.ts';
 import { threadsMachine, ThreadsDriver } from '../emu/threads/threads-driver.ts';
 import { canonical } from './support/conformance.ts';
 import { corpusOrSkipReason } from './support/corpus.ts';

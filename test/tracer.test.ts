@@ -1,11 +1,11 @@
 // A replay trace holds what the trial did, not what a promise lookahead imagined: in a load
 // buffering outcome (which needs a promise) each core of LB executed exactly one load.
 import { describe, expect, it } from 'vitest';
-import { parseLitmus } from '../isa/litmus.ts';
-import { finalState, litmusParamsFor, locationNames } from '../emu/litmus-run.ts';
-import { trialSeed } from '../emu/prng.ts';
-import { Tracer } from '../emu/tracer.ts';
-import { newMachine, runTrial } from '../emu/trial.ts';
+import { parseLitmus } from '../litmus/parser.ts';
+import { finalState, litmusParamsFor, locationNames } from '../campaign/litmus-run.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { Tracer } from '../emu/observe/tracer.ts';
+import { newMachine, runTrial } from '../emu/machine/trial.ts';
 
 const LB = `AArch64 LB-trace
 { 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }

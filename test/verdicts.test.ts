@@ -4,9 +4,9 @@
 // never are.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkload } from '../emu/workload.ts';
-import { newMachine, runTrial } from '../emu/trial.ts';
-import { trialSeed } from '../emu/prng.ts';
+import { loadWorkload } from '../campaign/workload.ts';
+import { newMachine, runTrial } from '../emu/machine/trial.ts';
+import { trialSeed } from '../emu/model/prng.ts';
 import { repoRoot } from './support/corpus.ts';
 
 const fixture = (n: string): string => join(repoRoot, 'test/fixtures', n);

@@ -5,13 +5,13 @@
 // reports done. Parameters, log columns after growth and error texts travel on a second
 // MessagePort read synchronously (receiveMessageOnPort), so no per-epoch message is needed.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { CoreState } from '../core-state.ts';
-import { Executor, type KernelCalls } from '../executor.ts';
-import { MessageLog } from '../message-log.ts';
-import type { TrialParams } from '../params.ts';
-import { Boundary, runCorePhase } from '../run-phase.ts';
-import { heapAlloc } from '../alloc.ts';
-import { WriteBuffer } from '../write-buffer.ts';
+import { CoreState } from '../core/core-state.ts';
+import { Executor, type KernelCalls } from '../core/executor.ts';
+import { MessageLog } from '../memory/message-log.ts';
+import type { TrialParams } from '../model/params.ts';
+import { Boundary, runCorePhase } from '../machine/run-phase.ts';
+import { heapAlloc } from '../memory/alloc.ts';
+import { WriteBuffer } from '../memory/write-buffer.ts';
 import { serve } from './comlink.ts';
 import { Cmd, Ctl, Spin, waitChange, type Fault } from './control.ts';
 

@@ -2,9 +2,9 @@
 // `threads` (each core's run phase in a worker thread over SharedArrayBuffers). Both give the
 // same trace for the same seed; the layout takes any Program, whatever its source.
 import type { Program } from '../../isa/program.ts';
-import { Machine } from '../machine.ts';
-import type { Tracer } from '../tracer.ts';
-import { runTrial, type ParamsFor, type TrialResult } from '../trial.ts';
+import { Machine } from '../machine/machine.ts';
+import type { Tracer } from '../observe/tracer.ts';
+import { runTrial, type ParamsFor, type TrialResult } from '../machine/trial.ts';
 import { defaultWorkers, threadsMachine, ThreadsDriver } from './threads-driver.ts';
 
 export type Layout = 'inline' | 'threads';

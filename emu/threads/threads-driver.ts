@@ -14,10 +14,10 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { Program } from '../../isa/program.ts';
-import { sharedAlloc } from '../alloc.ts';
-import { Machine, type RunPhaseDriver } from '../machine.ts';
-import type { TrialParams } from '../params.ts';
-import { Boundary } from '../run-phase.ts';
+import { sharedAlloc } from '../memory/alloc.ts';
+import { Machine, type RunPhaseDriver } from '../machine/machine.ts';
+import type { TrialParams } from '../model/params.ts';
+import { Boundary } from '../machine/run-phase.ts';
 import { connect, type Remote } from './comlink.ts';
 import { Cmd, coresOf, Ctl, MAX_WORKERS, SHORT_SPIN_US, Spin, SPIN_US, spinPays, type Fault } from './control.ts';
 import type { CoreWorkerApi, ErrorMessage, SyncMessage, WorkerConfig } from './core-worker.ts';

@@ -1,8 +1,8 @@
 // Conformance against herd7: run every corpus test, fail on any state outside the allowed
 // set (soundness) and measure which allowed states were reached (completeness).
 import { basename, relative } from 'node:path';
-import { readLitmus } from '../../isa/litmus.ts';
-import { runLitmus, stateKey, type FinalState } from '../../emu/litmus-run.ts';
+import { readLitmus } from '../../litmus/parser.ts';
+import { runLitmus, stateKey, type FinalState } from '../../campaign/litmus-run.ts';
 import type { Corpus } from './corpus.ts';
 import { repoRoot } from './corpus.ts';
 

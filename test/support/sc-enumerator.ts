@@ -42,7 +42,7 @@ import {
   ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, NUM_REGS,
   Op, OP_NAMES, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift,
 } from '../../isa/instructions.ts';
-import type { LitmusTest, Value } from '../../isa/litmus.ts';
+import type { LitmusTest, Value } from '../../litmus/parser.ts';
 import { DATA_BASE, type Program } from '../../isa/program.ts';
 
 /** One final state: per thread its NUM_REGS registers (unsigned 64-bit), and every memory word

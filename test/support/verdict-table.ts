@@ -4,9 +4,9 @@
 // traceHash.
 import { describe, expect, it } from 'vitest';
 import { PROGRAMS, type TargetName } from '../../programs/catalog.ts';
-import { runCampaign } from '../../emu/campaign.ts';
-import { loadWorkload } from '../../emu/workload.ts';
-import { newMachine, runTrial } from '../../emu/trial.ts';
+import { runCampaign } from '../../campaign/campaign.ts';
+import { loadWorkload } from '../../campaign/workload.ts';
+import { newMachine, runTrial } from '../../emu/machine/trial.ts';
 
 export const HANG_TRIALS = 10_000;
 export const NONE_TRIALS = 10_000;

@@ -1,0 +1,646 @@
+// The preprocessor of the assembler: turns source lines into statements for the assembler.
+//
+// It removes comments (`//`, `/* */` across lines, `#` as the first character of a line), splits
+// lines at `;`, peels `name:` and `1:` labels off statements, and runs the text-level
+// directives: .include, .macro/.endm/.exitm/.purgem, .rept/.irp/.endr, .if*/.elseif/.else/
+// .endif and .error. Everything else goes to the assembler, which pulls statements one at a
+// time; because of that pull, `.if` and `.ifdef` see every .equ and label defined before them.
+//
+// Every statement keeps the file, line and columns of the text the user wrote; statements that
+// come out of a macro keep the body line's position and name the invocation chain.
+
+import { SrcText, isBlank, tokenize } from './lexer.ts';
+
+/** One line of source text with its position (col = column of text[0]). */
+export interface SourceLine {
+  text: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type Stmt =
+  /** `name:` or `1:` */
+  | { kind: 'label'; name: string; src: SrcText; at: number }
+  /** `name = expr` */
+  | { kind: 'assign'; name: string; src: SrcText; at: number; valueAt: number }
+  /** A mnemonic or an assembler directive; name is in lower case, operands start at nameEnd. */
+  | { kind: 'op'; name: string; src: SrcText; at: number; nameEnd: number };
+
+export interface PreprocessorHooks {
+  /** The value of the absolute expression in src from offset `from` to the end. */
+  constant(src: SrcText, from: number): bigint;
+  /** Whether a label or .equ symbol of that name is defined so far. */
+  isDefined(name: string): boolean;
+  readFile(path: string, fromFile: string): { text: string; file: string };
+}
+
+/** Limits that keep runaway macros and includes from hanging or exhausting memory. */
+export const MAX_MACRO_DEPTH = 100;
+export const MAX_EXPANDED_STATEMENTS = 100_000;
+export const MAX_INCLUDE_DEPTH = 32;
+
+const WORD = /[A-Za-z_.$][A-Za-z0-9_.$]*/y;
+const LABEL = /([A-Za-z_.$][A-Za-z0-9_.$]*|[0-9]+):/y;
+const ASSIGN = /([A-Za-z_.$][A-Za-z0-9_.$]*)[ \t]*=(?!=)/y;
+const PARAM_NAME = /[A-Za-z_$][A-Za-z0-9_$]*/y;
+
+interface MacroParam {
+  name: string;
+  dflt: string;
+  required: boolean;
+  vararg: boolean;
+}
+
+interface MacroDef {
+  name: string;
+  params: MacroParam[];
+  body: SrcText[];
+  where: string;
+}
+
+interface Frame {
+  kind: 'file' | 'macro' | 'rept';
+  stmts: SrcText[];
+  i: number;
+  /** 'file': its name (include cycles). */
+  file: string;
+  /** Depth of the .if stack when the frame started (.exitm restores it). */
+  condDepth: number;
+}
+
+interface CondState {
+  /** Lines are assembled now. */
+  active: boolean;
+  /** One branch has been taken already (later .elseif/.else are skipped). */
+  taken: boolean;
+  /** The enclosing region is active. */
+  outer: boolean;
+  sawElse: boolean;
+  src: SrcText;
+}
+
+interface Collecting {
+  kind: 'macro' | 'rept';
+  depth: number;
+  src: SrcText;
+  body: SrcText[];
+  /** 'macro': the definition being built. */
+  macro: MacroDef | null;
+  /** 'rept': one substitution per repetition (for .irp) or plain repeat count. */
+  count: number;
+  irp: { param: string; values: string[] } | null;
+}
+
+/** Splits source lines into trimmed, non-empty statements without comments. */
+export function splitStatements(lines: readonly SourceLine[]): SrcText[] {
+  const out: SrcText[] = [];
+  let openComment: SrcText | null = null;
+  for (const ln of lines) {
+    const t = ln.text;
+    const whole = new SrcText(t, ln.file, ln.line, ln.col, null, []);
+    if (openComment === null && /^[ \t]*#/.test(t)) continue;
+    let clean = '';
+    let inString = false;
+    for (let i = 0; i < t.length; ) {
+      if (openComment !== null) {
+        const end = t.indexOf('*/', i);
+        const stop = end < 0 ? t.length : end + 2;
+        clean += ' '.repeat(stop - i);
+        i = stop;
+        if (end >= 0) openComment = null;
+        continue;
+      }
+      const c = t[i];
+      if (inString) {
+        if (c === '\\' && i + 1 < t.length) {
+          clean += t.slice(i, i + 2);
+          i += 2;
+          continue;
+        }
+        if (c === '"') inString = false;
+      } else if (c === '"') {
+        inString = true;
+      } else if (c === '/' && t[i + 1] === '/') {
+        clean += ' '.repeat(t.length - i);
+        break;
+      } else if (c === '/' && t[i + 1] === '*') {
+        openComment = whole.slice(i, i + 2);
+        clean += '  ';
+        i += 2;
+        continue;
+      }
+      clean += c;
+      i++;
+    }
+    out.push(...splitSemicolons(new SrcText(clean, ln.file, ln.line, ln.col, null, [])));
+  }
+  if (openComment !== null) openComment.fail(0, '/*', "'*/'", 'unterminated /* comment');
+  return out;
+}
+
+/** Splits at `;` outside strings; returns the trimmed, non-empty pieces. */
+export function splitSemicolons(s: SrcText): SrcText[] {
+  const out: SrcText[] = [];
+  const t = s.text;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i <= t.length; i++) {
+    const c = t[i];
+    if (inString && i < t.length) {
+      if (c === '\\' && i + 1 < t.length) i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === ';' || i === t.length) {
+      const piece = s.slice(start, i).trim();
+      if (piece.text.length > 0) out.push(piece);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/** Offset just past the labels at the start of s, and the labels. */
+function peelLabels(s: SrcText): { labels: Array<{ name: string; at: number }>; rest: number } {
+  const labels: Array<{ name: string; at: number }> = [];
+  let p = 0;
+  for (;;) {
+    LABEL.lastIndex = p;
+    const m = LABEL.exec(s.text);
+    if (m === null) return { labels, rest: p };
+    labels.push({ name: m[1], at: p });
+    p = LABEL.lastIndex;
+    while (p < s.text.length && isBlank(s.text.charCodeAt(p))) p++;
+  }
+}
+
+/** The word (identifier) at offset p, or ''. */
+function wordAt(s: SrcText, p: number): string {
+  WORD.lastIndex = p;
+  const m = WORD.exec(s.text);
+  return m === null ? '' : m[0];
+}
+
+export class Preprocessor {
+  private readonly frames: Frame[] = [];
+  private readonly queue: Stmt[] = [];
+  private readonly macros = new Map<string, MacroDef>();
+  private readonly conds: CondState[] = [];
+  private collecting: Collecting | null = null;
+  private expandedStatements = 0;
+  private expansions = 0;
+  private done = false;
+
+  constructor(
+    lines: readonly SourceLine[],
+    mainFile: string,
+    private readonly hooks: PreprocessorHooks,
+  ) {
+    this.frames.push({ kind: 'file', stmts: splitStatements(lines), i: 0, file: mainFile, condDepth: 0 });
+  }
+
+  /** The next statement for the assembler, or undefined at the end of the input. */
+  next(): Stmt | undefined {
+    for (;;) {
+      const q = this.queue.shift();
+      if (q !== undefined) return q;
+      if (this.done) return undefined;
+      const s = this.pull();
+      if (s === undefined) {
+        this.finish();
+        this.done = true;
+        return undefined;
+      }
+      this.process(s);
+    }
+  }
+
+  private pull(): SrcText | undefined {
+    while (this.frames.length > 0) {
+      const f = this.frames[this.frames.length - 1];
+      if (f.i < f.stmts.length) {
+        const s = f.stmts[f.i++];
+        if (f.kind !== 'file' && ++this.expandedStatements > MAX_EXPANDED_STATEMENTS) {
+          s.fail(0, s.text, 'fewer expanded statements', `more than ${MAX_EXPANDED_STATEMENTS} statements from macro/.rept expansion: runaway recursion?`);
+        }
+        return s;
+      }
+      this.frames.pop();
+    }
+    return undefined;
+  }
+
+  private finish(): void {
+    const c = this.collecting;
+    if (c !== null) {
+      const what = c.kind === 'macro' ? `.macro '${c.macro?.name ?? ''}' (missing .endm)` : `${wordAt(c.src, 0)} (missing .endr)`;
+      c.src.fail(0, c.src.text, c.kind === 'macro' ? "'.endm'" : "'.endr'", `unterminated ${what}`);
+    }
+    const open = this.conds[this.conds.length - 1];
+    if (open !== undefined) open.src.fail(0, open.src.text, "'.endif'", 'unterminated .if (missing .endif)');
+  }
+
+  private active(): boolean {
+    return this.conds.length === 0 || this.conds[this.conds.length - 1].active;
+  }
+
+  private process(s: SrcText): void {
+    if (this.collecting !== null) {
+      this.collect(this.collecting, s);
+      return;
+    }
+    const { labels, rest } = peelLabels(s);
+    const word = wordAt(s, rest);
+    const directive = word.toLowerCase();
+    const wordEnd = rest + word.length;
+    if (!this.active()) {
+      if (isConditional(directive)) this.conditional(s, directive, rest, wordEnd);
+      return;
+    }
+    for (const l of labels) this.queue.push({ kind: 'label', name: l.name, src: s, at: l.at });
+    if (rest >= s.text.length) return;
+    ASSIGN.lastIndex = rest;
+    const assign = ASSIGN.exec(s.text);
+    if (assign !== null) {
+      this.queue.push({ kind: 'assign', name: assign[1], src: s, at: rest, valueAt: ASSIGN.lastIndex });
+      return;
+    }
+    if (word === '') s.fail(rest, s.text.slice(rest), 'a label, an instruction or a directive');
+    if (isConditional(directive)) {
+      this.conditional(s, directive, rest, wordEnd);
+      return;
+    }
+    switch (directive) {
+      case '.include':
+        this.include(s, wordEnd);
+        return;
+      case '.macro':
+        this.startMacro(s, rest, wordEnd);
+        return;
+      case '.rept':
+      case '.irp':
+        this.startRept(s, directive, rest, wordEnd);
+        return;
+      case '.endm':
+      case '.endr':
+        s.fail(rest, word, 'a statement', `${word} without ${directive === '.endm' ? '.macro' : '.rept/.irp'}`);
+        return;
+      case '.exitm':
+        this.exitMacro(s, rest);
+        return;
+      case '.purgem': {
+        const name = wordAt(s, skipBlanks(s, wordEnd));
+        if (!this.macros.delete(name.toLowerCase())) s.fail(skipBlanks(s, wordEnd), name, 'the name of a defined macro');
+        return;
+      }
+      case '.error':
+      case '.err': {
+        const toks = tokenize(s, wordEnd);
+        const msg = toks[0].kind === 'str' ? toks[0].str : `${word} directive`;
+        s.fail(rest, word, 'no .error', msg);
+        return;
+      }
+      case '.warning':
+        return;
+    }
+    const macro = this.macros.get(directive);
+    if (macro !== undefined) {
+      this.expand(macro, s, rest, wordEnd);
+      return;
+    }
+    this.queue.push({ kind: 'op', name: directive, src: s, at: rest, nameEnd: wordEnd });
+  }
+
+  // ------------------------------------------------------------ conditionals
+
+  private conditional(s: SrcText, d: string, at: number, argAt: number): void {
+    const top = this.conds[this.conds.length - 1];
+    if (d === '.else' || d === '.elseif' || d === '.endif') {
+      if (top === undefined) s.fail(at, d, 'a preceding .if', `${d} without .if`);
+      if (d === '.endif') {
+        this.conds.pop();
+        return;
+      }
+      if (top.sawElse) s.fail(at, d, '.endif', `${d} after .else`);
+      if (d === '.else') {
+        top.sawElse = true;
+        top.active = top.outer && !top.taken;
+        top.taken = true;
+        if (argAt < s.text.length && s.text.slice(argAt).trim() !== '') s.fail(skipBlanks(s, argAt), s.text.slice(skipBlanks(s, argAt)), 'end of line');
+        return;
+      }
+      const v = top.outer && !top.taken ? this.test('.if', s, argAt) : false;
+      top.active = v;
+      top.taken ||= v;
+      return;
+    }
+    const outer = this.active();
+    const v = outer ? this.test(d, s, argAt) : false;
+    this.conds.push({ active: v, taken: v, outer, sawElse: false, src: s });
+  }
+
+  /** Evaluates the condition of .if<kind>. */
+  private test(d: string, s: SrcText, argAt: number): boolean {
+    const p = skipBlanks(s, argAt);
+    switch (d) {
+      case '.ifdef':
+      case '.ifndef':
+      case '.ifnotdef': {
+        const name = wordAt(s, p);
+        if (name === '' || skipBlanks(s, p + name.length) < s.text.length) s.fail(p, s.text.slice(p), 'one symbol name');
+        return this.hooks.isDefined(name) === (d === '.ifdef');
+      }
+      case '.ifb':
+      case '.ifnb':
+        return (p >= s.text.length) === (d === '.ifb');
+      case '.ifc':
+      case '.ifnc':
+      case '.ifeqs':
+      case '.ifnes': {
+        const parts = splitArgs(s, p, true);
+        if (parts.length !== 2) s.fail(p, s.text.slice(p), 'two strings separated by a comma');
+        const same = unquote(parts[0].text) === unquote(parts[1].text);
+        return same === (d === '.ifc' || d === '.ifeqs');
+      }
+    }
+    if (p >= s.text.length) s.fail(p, '', 'an expression');
+    const v = this.hooks.constant(s, p);
+    switch (d) {
+      case '.ifeq': return v === 0n;
+      case '.ifgt': return v > 0n;
+      case '.ifge': return v >= 0n;
+      case '.iflt': return v < 0n;
+      case '.ifle': return v <= 0n;
+      default: return v !== 0n; // .if, .ifne, .elseif
+    }
+  }
+
+  // ------------------------------------------------------------ .include
+
+  private include(s: SrcText, argAt: number): void {
+    const toks = tokenize(s, argAt);
+    const t = toks[0];
+    if (t.kind !== 'str') s.fail(t.start, s.text.slice(t.start), 'a file name in double quotes');
+    if (toks[1].kind !== 'end') s.fail(toks[1].start, s.text.slice(toks[1].start), 'end of line');
+    const files = this.frames.filter((f) => f.kind === 'file');
+    if (files.length >= MAX_INCLUDE_DEPTH) s.fail(t.start, t.text, 'a shallower include nesting', `.include nested more than ${MAX_INCLUDE_DEPTH} deep`);
+    let got: { text: string; file: string };
+    try {
+      got = this.hooks.readFile(t.str, s.file);
+      if (typeof got?.text !== 'string' || typeof got.file !== 'string') throw new Error('readFile returned no text');
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return s.fail(t.start, t.text, 'a readable file', `cannot include ${t.text}: ${why}`);
+    }
+    if (files.some((f) => f.file === got.file)) {
+      const chain = files.map((f) => f.file).join(' -> ');
+      s.fail(t.start, t.text, 'a file that is not already being included', `include cycle: ${chain} -> ${got.file}`);
+    }
+    const lines = got.text.split(/\r?\n/).map((text, i) => ({ text, file: got.file, line: i + 1, col: 1 }));
+    this.frames.push({ kind: 'file', stmts: splitStatements(lines), i: 0, file: got.file, condDepth: this.conds.length });
+  }
+
+  // ------------------------------------------------------------ macros and repeats
+
+  private startMacro(s: SrcText, at: number, argAt: number): void {
+    const p = skipBlanks(s, argAt);
+    const name = wordAt(s, p);
+    if (name === '') s.fail(p, s.text.slice(p), 'a macro name');
+    const key = name.toLowerCase();
+    const old = this.macros.get(key);
+    if (old !== undefined) s.fail(p, name, 'a new macro name', `macro '${name}' is already defined at ${old.where}`);
+    const params: MacroParam[] = [];
+    let q = p + name.length;
+    if (s.text[skipBlanks(s, q)] === ',') q = skipBlanks(s, q) + 1;
+    for (const piece of splitArgs(s, q, false)) {
+      const m = /^([A-Za-z_$][A-Za-z0-9_$]*)(?::(req|vararg))?(?:\s*=\s*([^]*))?$/i.exec(piece.text);
+      if (m === null) s.fail(piece.at, piece.text, 'a parameter name, optionally with :req, :vararg or =default');
+      if (params.some((x) => x.name === m[1])) s.fail(piece.at, m[1], 'a new parameter name', `duplicate macro parameter '${m[1]}'`);
+      if (params.length > 0 && params[params.length - 1].vararg) s.fail(piece.at, piece.text, 'end of line (a :vararg parameter must be the last)');
+      const qual = (m[2] ?? '').toLowerCase();
+      params.push({ name: m[1], dflt: unquote(m[3] ?? ''), required: qual === 'req', vararg: qual === 'vararg' });
+    }
+    const macro: MacroDef = { name, params, body: [], where: s.where(at) };
+    this.collecting = { kind: 'macro', depth: 1, src: s.slice(at, s.text.length), body: macro.body, macro, count: 0, irp: null };
+  }
+
+  private startRept(s: SrcText, d: string, at: number, argAt: number): void {
+    const head = s.slice(at, s.text.length);
+    if (d === '.rept') {
+      const p = skipBlanks(s, argAt);
+      if (p >= s.text.length) s.fail(p, '', 'a repeat count');
+      const n = this.hooks.constant(s, p);
+      if (n < 0n || n > BigInt(MAX_EXPANDED_STATEMENTS)) s.fail(p, s.text.slice(p), `a repeat count 0..${MAX_EXPANDED_STATEMENTS}`);
+      this.collecting = { kind: 'rept', depth: 1, src: head, body: [], macro: null, count: Number(n), irp: null };
+      return;
+    }
+    const parts = splitArgs(s, skipBlanks(s, argAt), true);
+    const param = parts[0]?.text ?? '';
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(param)) s.fail(parts[0]?.at ?? argAt, param, 'a parameter name');
+    const values = parts.slice(1).map((x) => unquote(x.text));
+    this.collecting = { kind: 'rept', depth: 1, src: head, body: [], macro: null, count: values.length, irp: { param, values } };
+  }
+
+  private collect(c: Collecting, s: SrcText): void {
+    const d = wordAt(s, peelLabels(s).rest).toLowerCase();
+    if (c.kind === 'macro') {
+      if (d === '.macro') c.depth++;
+      else if (d === '.endm') c.depth--;
+    } else if (d === '.rept' || d === '.irp' || d === '.irpc') {
+      c.depth++;
+    } else if (d === '.endr') {
+      c.depth--;
+    }
+    if (c.depth > 0) {
+      c.body.push(s);
+      return;
+    }
+    this.collecting = null;
+    if (c.macro !== null) {
+      this.macros.set(c.macro.name.toLowerCase(), c.macro);
+      return;
+    }
+    if (c.count * c.body.length + this.expandedStatements > MAX_EXPANDED_STATEMENTS) {
+      c.src.fail(0, c.src.text, 'a smaller repeat', `.rept/.irp would expand to more than ${MAX_EXPANDED_STATEMENTS} statements`);
+    }
+    const chain = [`${wordAt(c.src, 0)} at ${c.src.where(0)}`, ...c.src.expansion];
+    const stmts: SrcText[] = [];
+    for (let k = 0; k < c.count; k++) {
+      for (const b of c.body) {
+        if (c.irp === null) stmts.push(b.withExpansion(chain));
+        else stmts.push(...splitSemicolons(substitute(b, new Map([[c.irp.param, c.irp.values[k]]]), null, chain, `.irp`)));
+      }
+    }
+    this.frames.push({ kind: 'rept', stmts, i: 0, file: '', condDepth: this.conds.length });
+  }
+
+  private expand(m: MacroDef, s: SrcText, at: number, argAt: number): void {
+    const depth = this.frames.filter((f) => f.kind === 'macro').length;
+    if (depth >= MAX_MACRO_DEPTH) {
+      s.fail(at, m.name, 'a shallower macro nesting', `macro '${m.name}' nested more than ${MAX_MACRO_DEPTH} deep: runaway recursion?`);
+    }
+    const args = bindArguments(m, s, argAt);
+    const chain = [`macro '${m.name}' invoked at ${s.where(at)}`, ...s.expansion];
+    const counter = this.expansions++;
+    const stmts: SrcText[] = [];
+    for (const b of m.body) stmts.push(...splitSemicolons(substitute(b, args, counter, chain, `macro '${m.name}'`)));
+    this.frames.push({ kind: 'macro', stmts, i: 0, file: '', condDepth: this.conds.length });
+  }
+
+  private exitMacro(s: SrcText, at: number): void {
+    let k = this.frames.length - 1;
+    while (k >= 0 && this.frames[k].kind !== 'macro') k--;
+    if (k < 0) s.fail(at, '.exitm', 'a statement', '.exitm outside a macro');
+    this.conds.length = Math.min(this.conds.length, this.frames[k].condDepth);
+    this.frames.length = k;
+  }
+}
+
+const CONDITIONALS = new Set([
+  '.if', '.ifdef', '.ifndef', '.ifnotdef', '.ifb', '.ifnb', '.ifc', '.ifnc', '.ifeqs', '.ifnes',
+  '.ifeq', '.ifne', '.ifgt', '.ifge', '.iflt', '.ifle', '.else', '.elseif', '.endif',
+]);
+
+function isConditional(d: string): boolean {
+  return CONDITIONALS.has(d);
+}
+
+function skipBlanks(s: SrcText, p: number): number {
+  while (p < s.text.length && isBlank(s.text.charCodeAt(p))) p++;
+  return p;
+}
+
+function unquote(t: string): string {
+  return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
+}
+
+/** Splits text from p at top-level commas (outside [], (), {} and strings); with
+ * `commasOnly` false and no comma present, at blanks (GNU as allows `m a b`). */
+function splitArgs(s: SrcText, p: number, commasOnly: boolean): Array<{ text: string; at: number }> {
+  const t = s.text;
+  const pieces: Array<{ text: string; at: number }> = [];
+  const cut = (a: number, b: number): void => {
+    const piece = s.slice(a, b);
+    const trimmed = piece.text.trim();
+    const lead = piece.text.length - piece.text.trimStart().length;
+    pieces.push({ text: trimmed, at: a + lead });
+  };
+  let depth = 0;
+  let inString = false;
+  let start = p;
+  let sawComma = false;
+  for (let i = p; i < t.length; i++) {
+    const c = t[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') depth--;
+    else if (c === ',' && depth <= 0) {
+      cut(start, i);
+      start = i + 1;
+      sawComma = true;
+    }
+  }
+  if (skipBlanks(s, start) < t.length || sawComma) cut(start, t.length);
+  if (sawComma || commasOnly) return pieces;
+  // No comma: blank-separated pieces.
+  const out: Array<{ text: string; at: number }> = [];
+  for (const piece of pieces) {
+    const re = /"(?:\\.|[^"\\])*"?|[^ \t"]+/g;
+    for (let m = re.exec(piece.text); m !== null; m = re.exec(piece.text)) out.push({ text: m[0], at: piece.at + m.index });
+  }
+  return out;
+}
+
+/** Binds the invocation's arguments to the macro's parameters. */
+function bindArguments(m: MacroDef, s: SrcText, argAt: number): Map<string, string> {
+  const args = new Map<string, string>();
+  const p = skipBlanks(s, argAt);
+  const vararg = m.params.length > 0 && m.params[m.params.length - 1].vararg ? m.params[m.params.length - 1] : null;
+  const pieces = splitArgs(s, p, m.params.length <= 1 && vararg === null);
+  let next = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k];
+    const kw = /^([A-Za-z_$][A-Za-z0-9_$]*)\s*=(?!=)\s*([^]*)$/.exec(piece.text);
+    if (kw !== null && m.params.some((x) => x.name === kw[1])) {
+      args.set(kw[1], unquote(kw[2]));
+      continue;
+    }
+    while (next < m.params.length && args.has(m.params[next].name)) next++;
+    const param = m.params[next];
+    if (param === undefined) {
+      s.fail(piece.at, piece.text, `end of line (macro '${m.name}' takes ${m.params.length} argument${m.params.length === 1 ? '' : 's'})`);
+    }
+    if (param.vararg) {
+      args.set(param.name, s.text.slice(piece.at).trim());
+      break;
+    }
+    args.set(param.name, unquote(piece.text));
+    next++;
+  }
+  for (const param of m.params) {
+    const v = args.get(param.name) ?? '';
+    if (v === '' && param.required) {
+      s.fail(s.text.length, '', `a value for the required parameter '${param.name}' of macro '${m.name}'`);
+    }
+    if (v === '') args.set(param.name, param.dflt);
+  }
+  return args;
+}
+
+/**
+ * Replaces \param, \@ (the expansion counter) and \() (nothing) in a body statement. Columns
+ * of substituted text map to the \param reference in the body.
+ */
+function substitute(b: SrcText, args: Map<string, string>, counter: number | null, chain: readonly string[], what: string): SrcText {
+  const t = b.text;
+  let out = '';
+  const cols: number[] = [];
+  const put = (text: string, col: number): void => {
+    out += text;
+    for (let k = 0; k < text.length; k++) cols.push(col);
+  };
+  let inString = false;
+  for (let i = 0; i < t.length; ) {
+    const c = t[i];
+    if (c === '"') inString = !inString;
+    if (c !== '\\') {
+      put(c, b.colAt(i));
+      i++;
+      continue;
+    }
+    const col = b.colAt(i);
+    if (t[i + 1] === '@' && counter !== null) {
+      put(String(counter), col);
+      i += 2;
+      continue;
+    }
+    if (t.startsWith('()', i + 1)) {
+      i += 3;
+      continue;
+    }
+    PARAM_NAME.lastIndex = i + 1;
+    const m = PARAM_NAME.exec(t);
+    if (m !== null && args.has(m[0])) {
+      put(args.get(m[0]) ?? '', col);
+      i += 1 + m[0].length;
+      continue;
+    }
+    if (m !== null && !inString) {
+      const known = [...args.keys()].map((k) => '\\' + k).join(', ') || 'none';
+      b.withExpansion(chain).fail(i, '\\' + m[0], `a parameter of ${what} (${known})`);
+    }
+    // A backslash that is not a substitution (string escapes): keep it and the next character.
+    put(t.slice(i, i + 2), col);
+    i += 2;
+  }
+  cols.push(b.colAt(t.length));
+  return new SrcText(out, b.file, b.line, b.colAt(0), cols, chain);
+}
+

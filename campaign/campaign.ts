@@ -1,0 +1,234 @@
+// Stress campaigns: many seeded trials of programs × targets, hangs reported as they are found.
+//
+// Trial i of every cell uses trialSeed(S, i), so a hang's seed replays it with
+// `hangar replay <program> --target T --seed <seed>` whatever the shard or job count.
+// `--shard k/N` runs the trials i with i % N == k; merging the shards' JSONL gives the same
+// hangs and counts as the unsharded run. Records are written with a synchronous write per
+// line, so a killed campaign loses nothing already reported.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { PROGRAMS, TARGETS, type TargetName } from '../programs/catalog.ts';
+import { trialSeed } from '../emu/model/prng.ts';
+import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
+import { loadWorkload } from './workload.ts';
+
+export interface Cell {
+  program: string;
+  target: TargetName;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface HangRecord {
+  type: 'hang' | 'error' | 'budget';
+  program: string;
+  target: TargetName;
+  trial: number;
+  seed: number;
+  verdict: string;
+  traceHash: string;
+  steps: number;
+  epochs: number;
+  error?: string;
+  replay: string;
+}
+
+export interface CellSummary {
+  program: string;
+  target: TargetName;
+  trials: number;
+  hangs: number;
+  errors: number;
+  budget: number;
+  /** The hang with the smallest trial index. */
+  firstHangTrial: number | null;
+  firstHangSeed: number | null;
+  /** Wall time from the cell's start to its first hang (this run only; not merged). */
+  firstHangMs: number | null;
+  expected?: 'hang' | 'none';
+}
+
+export interface CampaignSummary {
+  type: 'summary';
+  seed: number;
+  trials: number;
+  shard: Shard | null;
+  complete: boolean;
+  cells: CellSummary[];
+}
+
+export interface CampaignOptions {
+  cells: Cell[];
+  trials: number;
+  seed: number;
+  shard?: Shard;
+  stopOnFirst?: boolean;
+  maxSteps?: number;
+  /** Called for every hang/error/budget record as soon as it is found. */
+  onRecord?: (r: HangRecord) => void;
+  /** Called after every trial (progress). */
+  onTrial?: (done: number, total: number) => void;
+  /** Checked between trials: stop early (Ctrl-C). */
+  shouldStop?: () => boolean;
+  /** Runs a cell's trials, e.g. on a pool of workers; default inline. */
+  runner?: CellRunner;
+  /** Assembler symbols for every program (e.g. ROUNDS). */
+  defines?: Record<string, number>;
+}
+
+/** The trial indices a run covers: 0..trials-1, or those with i % count == index. */
+export interface TrialRange {
+  trials: number;
+  shard?: Shard;
+}
+
+export function* indicesOf(r: TrialRange): Generator<number> {
+  const step = r.shard ? r.shard.count : 1;
+  for (let i = r.shard ? r.shard.index : 0; i < r.trials; i += step) yield i;
+}
+
+export function countOf(r: TrialRange): number {
+  if (!r.shard) return r.trials;
+  return Math.max(0, Math.ceil((r.trials - r.shard.index) / r.shard.count));
+}
+
+/** Runs the trials of a cell in index order, handing each result to `each` (false: stop). */
+export type CellRunner = (cell: Cell, range: TrialRange, seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean, defines?: Record<string, number>) => Promise<void>;
+
+export const inlineRunner: CellRunner = async (cell, range, seed, maxSteps, each, defines) => {
+  const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
+  const m = newMachine(w.program, w.paramsFor);
+  let lastYield = performance.now();
+  for (const i of indicesOf(range)) {
+    const r = runTrial(m, trialSeed(seed, i), w.paramsFor);
+    if (!each(i, r)) return;
+    // Let signal handlers (Ctrl-C) and the progress bar run.
+    if (performance.now() - lastYield > 50) {
+      await new Promise((res) => setImmediate(res));
+      lastYield = performance.now();
+    }
+  }
+};
+
+export function allCells(programs: string[] | undefined, target: string): Cell[] {
+  const names = programs && programs.length ? programs : PROGRAMS.map((p) => p.name);
+  const targets = target === 'all' ? TARGETS.map((t) => t.name) : [target as TargetName];
+  return names.flatMap((program) => targets.map((t) => ({ program, target: t })));
+}
+
+export function replayCommand(program: string, target: string, seed: number, defines?: Record<string, number>): string {
+  const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
+  return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
+}
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
+  const runner = o.runner ?? inlineRunner;
+  const range: TrialRange = { trials: o.trials, shard: o.shard };
+  const total = countOf(range) * o.cells.length;
+  let done = 0;
+  let complete = true;
+  const cells: CellSummary[] = [];
+  for (const cell of o.cells) {
+    const entry = PROGRAMS.find((p) => p.name === cell.program);
+    const s: CellSummary = {
+      program: cell.program, target: cell.target, trials: 0, hangs: 0, errors: 0, budget: 0,
+      firstHangTrial: null, firstHangSeed: null, firstHangMs: null, expected: entry?.expected[cell.target],
+    };
+    cells.push(s);
+    if (o.shouldStop?.()) { complete = false; break; }
+    const start = performance.now();
+    let stoppedEarly = false;
+    await runner(cell, range, o.seed, o.maxSteps, (i, r) => {
+      s.trials++;
+      done++;
+      if (r.verdict === 'hang' || r.verdict === 'error' || r.verdict === 'budget') {
+        if (r.verdict === 'hang') {
+          s.hangs++;
+          if (s.firstHangTrial === null || i < s.firstHangTrial) {
+            s.firstHangTrial = i;
+            s.firstHangSeed = r.seed;
+            s.firstHangMs = Math.round(performance.now() - start);
+          }
+        } else if (r.verdict === 'error') s.errors++;
+        else s.budget++;
+        o.onRecord?.({
+          type: r.verdict, program: cell.program, target: cell.target, trial: i, seed: r.seed, verdict: r.verdict,
+          traceHash: r.traceHash, steps: r.steps, epochs: r.epochs, error: r.error,
+              replay: replayCommand(cell.program, cell.target, r.seed, o.defines),
+        });
+      }
+      o.onTrial?.(done, total);
+      if (o.shouldStop?.()) { stoppedEarly = true; return false; }
+      if (o.stopOnFirst && r.verdict === 'hang') return false;
+      return true;
+    }, o.defines);
+    if (stoppedEarly) { complete = false; break; }
+  }
+  return { type: 'summary', seed: o.seed, trials: o.trials, shard: o.shard ?? null, complete, cells };
+}
+
+/** JSON-lines output that survives a SIGKILL: one synchronous write per record. */
+export class JsonlWriter {
+  private readonly fd: number;
+  constructor(path: string) {
+    this.fd = openSync(path, 'a');
+  }
+  write(obj: unknown): void {
+    writeSync(this.fd, JSON.stringify(obj) + '\n');
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The campaign summary table. */
+export function summaryTable(cells: CellSummary[]): string {
+  const rows = [['program', 'target', 'trials', 'hangs', 'first hang seed', 'time to first', 'expected', '']];
+  for (const c of cells) {
+    const verdict = c.hangs > 0 ? 'hang' : 'none';
+    const mark = c.expected === undefined ? '' : c.expected === verdict ? 'ok' : (c.expected === 'hang' ? 'NOT FOUND (yet)' : 'UNEXPECTED HANG');
+    rows.push([
+      c.program, c.target, String(c.trials), String(c.hangs) + (c.errors ? ` (+${c.errors} errors)` : '') + (c.budget ? ` (+${c.budget} budget)` : ''),
+      c.firstHangSeed === null ? '-' : String(c.firstHangSeed), c.firstHangMs === null ? '-' : `${(c.firstHangMs / 1000).toFixed(2)} s`,
+      c.expected ?? '-', mark,
+    ]);
+  }
+  const w = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  return rows.map((r) => r.map((x, k) => x.padEnd(w[k])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Merges shard outputs: hangs deduplicated by (program, target, trial); counts added. */
+export function mergeRecords(lines: unknown[]): { records: HangRecord[]; summary: CampaignSummary } {
+  const records = new Map<string, HangRecord>();
+  const cells = new Map<string, CellSummary>();
+  let seed = 0, trials = 0, complete = true;
+  for (const l of lines) {
+    const o = l as { type?: string };
+    if (o.type === 'summary') {
+      const s = o as CampaignSummary;
+      seed = s.seed;
+      trials = Math.max(trials, s.trials);
+      complete &&= s.complete;
+      for (const c of s.cells) {
+        const k = `${c.program}\u0000${c.target}`;
+        const m = cells.get(k);
+        if (!m) { cells.set(k, { ...c, firstHangMs: null }); continue; }
+        m.trials += c.trials;
+        m.hangs += c.hangs;
+        m.errors += c.errors;
+        m.budget += c.budget;
+        if (c.firstHangTrial !== null && (m.firstHangTrial === null || c.firstHangTrial < m.firstHangTrial)) {
+          m.firstHangTrial = c.firstHangTrial;
+          m.firstHangSeed = c.firstHangSeed;
+        }
+      }
+    } else if (o.type === 'hang' || o.type === 'error' || o.type === 'budget') {
+      const r = o as HangRecord;
+      records.set(`${r.program}\u0000${r.target}\u0000${r.trial}`, r);
+    }
+  }
+  const sorted = [...records.values()].sort((a, b) => (a.program < b.program ? -1 : a.program > b.program ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : a.trial - b.trial));
+  return { records: sorted, summary: { type: 'summary', seed, trials, shard: null, complete, cells: [...cells.values()] } };
+}

@@ -1,0 +1,44 @@
+// Printing litmus outcomes: the familiar herd7/litmus7 text shape, or one JSON object per test.
+import type { LitmusOutcome } from '../../campaign/litmus-run.ts';
+
+export function stateText(s: Record<string, number | string>): string {
+  return Object.entries(s).map(([k, v]) => `${/^\d+:/.test(k) ? k : `[${k}]`}=${v};`).join(' ');
+}
+
+export function litmusText(o: LitmusOutcome, seconds: number): string {
+  const lines: string[] = [];
+  lines.push(`Test ${o.test} ${o.observed.verdict}`);
+  lines.push(`States ${o.histogram.length}`);
+  const sorted = [...o.histogram].sort((a, b) => (stateText(a.state) < stateText(b.state) ? -1 : 1));
+  const w = String(Math.max(1, ...sorted.map((h) => h.count))).length;
+  for (const h of sorted) lines.push(`${String(h.count).padStart(w)} :> ${stateText(h.state)}`);
+  lines.push(o.observed.ok ? 'Ok' : 'No');
+  lines.push('Witnesses');
+  lines.push(`Positive: ${o.observed.positive} Negative: ${o.observed.negative}`);
+  lines.push(`Condition ${o.condition}`);
+  lines.push(`Observation ${o.test} ${o.observed.observation} ${o.observed.positive} ${o.observed.negative}`);
+  lines.push(`Model ${o.model} Seed ${o.seed} Trials ${o.trials} Restarts ${o.restarts}${o.aborted ? ` Aborted ${o.aborted}` : ''}`);
+  for (const e of o.errors) lines.push(`Error ${e}`);
+  lines.push(`Time ${o.test} ${seconds.toFixed(2)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function litmusJson(o: LitmusOutcome): string {
+  return JSON.stringify({
+    test: o.test,
+    arch: o.arch,
+    model: o.model,
+    seed: o.seed,
+    trials: o.trials,
+    histogram: o.histogram,
+    condition: o.condition,
+    observed: o.observed.verdict,
+    ok: o.observed.ok,
+    observation: o.observed.observation,
+    positive: o.observed.positive,
+    negative: o.observed.negative,
+    aborted: o.aborted,
+    restarts: o.restarts,
+    errors: o.errors,
+  });
+}

@@ -1,0 +1,104 @@
+// Hang detection (emu/README.md §Hangs). `hang` is declared only when it is provable from the
+// machine state at an epoch boundary that no further step can end it. Each unfinished core
+// must be either
+//   blocked in the kernel (futex wait, eventfd read, ppoll): only a running core can wake it;
+// or spinning:
+//   (1) no value-changing event for more than K epochs (K = the fairness horizon): no write
+//       changed a location's newest value, no kernel state changed (wake, exit, eventfd
+//       count). Then every message a read may still take has its location's newest value
+//       (older values were overwritten more than K epochs ago, beyond the horizon), so every
+//       read is determined by the core's registers;
+//   (2) its architectural state (pc, register values, flags, exclusive monitor) at this epoch
+//       boundary equals its state at an earlier boundary of the same quiet period, after it
+//       executed at least one instruction, with no
+//       store-exclusive, atomic or effectful system call in between (those may write or
+//       choose). Its execution is then a deterministic function of that state: it repeats
+//       the same cycle forever, and the cycle changes nothing.
+// No core may hold a promise. Anything else (e.g. spinning while others still write) is not a
+// hang; a trial that never becomes provably stuck ends with `budget`.
+import * as cs from '../core/core-state.ts';
+import type { Machine } from './machine.ts';
+
+const { S, Status } = cs; // local aliases: see executor.ts
+
+export class HangDetector {
+  private readonly m: Machine;
+  /** Epoch of the last value-changing event. */
+  private lastChange = 0;
+  private kernelChanges = 0;
+  /** Per core: architectural states seen at epoch boundaries of the current quiet period. */
+  private seen: Array<Map<string, number>> = [];
+  private spinning: boolean[] = [];
+
+  constructor(m: Machine) {
+    this.m = m;
+  }
+
+  reset(): void {
+    this.lastChange = 0;
+    this.kernelChanges = 0;
+    this.seen = this.m.cores.map(() => new Map<string, number>());
+    this.spinning = this.m.cores.map(() => false);
+  }
+
+  /** Message t was appended to loc: a value change if it differs from the previous newest. */
+  wrote(loc: number, t: number): void {
+    const log = this.m.log;
+    const p = log.prev[t];
+    if (log.lo[t] !== log.valueLo(loc, p) || log.hi[t] !== log.valueHi(loc, p)) this.lastChange = this.m.epoch;
+  }
+
+  endEpoch(): void {
+    const m = this.m;
+    if (m.kernel.changes !== this.kernelChanges) {
+      this.kernelChanges = m.kernel.changes;
+      this.lastChange = m.epoch;
+    }
+    if (m.epoch - this.lastChange <= m.params.fairnessEpochs) {
+      // Not quiet (yet): forget earlier states.
+      for (let c = 0; c < this.seen.length; c++) {
+        if (this.seen[c].size) this.seen[c].clear();
+        this.spinning[c] = false;
+      }
+      return;
+    }
+    for (let c = 0; c < m.cores.length; c++) {
+      const core = m.cores[c];
+      if (core.s[S.STATUS] !== Status.RUNNING) continue;
+      // The same state after at least one more instruction: a cycle (an idle epoch proves
+      // nothing, the core simply did not run).
+      const key = this.fingerprint(core);
+      const steps = core.s[S.STEPS];
+      const before = this.seen[c].get(key);
+      if (before !== undefined && before < steps) this.spinning[c] = true;
+      else if (before === undefined) this.seen[c].set(key, steps);
+    }
+  }
+
+  private fingerprint(c: cs.CoreState): string {
+    const st = c.s;
+    const parts: number[] = [st[S.PC], st[S.NZCV], st[S.XCL_LOC] >= 0 ? st[S.XCL_ADDR] : -1, st[S.EFFECTS]];
+    for (let r = 0; r < c.regLo.length; r++) parts.push(c.regLo[r], c.regHi[r]);
+    return parts.join(',');
+  }
+
+  isHung(): boolean {
+    let stuck = 0;
+    for (let c = 0; c < this.m.cores.length; c++) {
+      const core = this.m.cores[c];
+      const s = core.s[S.STATUS];
+      if (core.s[S.N_PROM] !== 0) return false;
+      if (s === Status.BLOCKED) stuck++;
+      else if (s === Status.RUNNING) {
+        if (!this.spinning[c]) return false;
+        stuck++;
+      }
+    }
+    return stuck > 0;
+  }
+
+  /** Which cores are spinning (for reports). */
+  isSpinning(core: number): boolean {
+    return this.spinning[core] === true;
+  }
+}

@@ -1,0 +1,327 @@
+// The machine: a program's cores, the shared message log, and the epoch scheduler that drives
+// them (emu/README.md §Scheduler). One epoch:
+//   1. run phase: each running core executes a seeded budget of instructions against the log
+//      as it was at the start of the epoch plus its own buffered writes, or spends the epoch
+//      attempting a promise; it stops early at instructions that need the whole machine
+//      (store-exclusive, atomics, system calls) and at reads that must see this epoch's writes;
+//   2. commit: the cores' buffered writes are merged into the log in a seeded interleaving
+//      that keeps each core's order, the cores' views are remapped to the final timestamps,
+//      then the stopped instructions (boundary ops) run one at a time in a seeded order.
+// Every random choice comes from a stream keyed by (seed, attempt, core, epoch, purpose), so
+// the run phase of a core is a pure function of its state, the frozen log and its streams:
+// running cores one after another or in parallel workers gives the same trace.
+import { createHash } from 'node:crypto';
+import { DATA_BASE, type Program } from '../../isa/program.ts';
+import * as cs from '../core/core-state.ts';
+import { CoreState } from '../core/core-state.ts';
+import { Executor, Mode, Step } from '../core/executor.ts';
+import { Kernel } from './kernel.ts';
+import { MessageLog } from '../memory/message-log.ts';
+import { heapAlloc, type Alloc } from '../memory/alloc.ts';
+import { MAX_BUDGET, type TrialParams } from '../model/params.ts';
+import { below, Purpose, stream } from '../model/prng.ts';
+import { Boundary, runCorePhase } from './run-phase.ts';
+import { PromiseMaker } from '../core/promises.ts';
+import { W_HIGH, W_NARROW, WriteBuffer } from '../memory/write-buffer.ts';
+import { Pruner } from './pruning.ts';
+import { HangDetector } from './hang-detector.ts';
+
+const { S, Status } = cs; // local aliases: see executor.ts
+
+export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
+
+/**
+ * Runs the run phase of every running core for one epoch, leaving each core's request in
+ * machine.boundary. The inline driver runs them here; emu/threads runs them in workers.
+ */
+export interface RunPhaseDriver {
+  runPhase(m: Machine, n0: number, e: number): void;
+  /** The message of a core whose run phase reported Boundary.ERROR. */
+  errorOf(m: Machine, core: number): string;
+}
+
+export const inlineDriver: RunPhaseDriver = {
+  runPhase(m, n0, e) {
+    for (let c = 0; c < m.cores.length; c++) {
+      m.boundary[c] = runCorePhase(m.exec, m.cores[c], m.bufs[c], m.params, m.seed, m.attempt, e, n0);
+    }
+  },
+  errorOf(m) {
+    return m.exec.error;
+  },
+};
+
+export interface MachineOptions {
+  alloc?: Alloc;
+  driver?: RunPhaseDriver;
+}
+
+export interface RunOutcome {
+  verdict: Verdict;
+  error?: string;
+  epochs: number;
+  steps: number;
+}
+
+export class Machine {
+  readonly program: Program;
+  readonly log: MessageLog;
+  readonly cores: CoreState[];
+  readonly kernel: Kernel;
+  readonly exec: Executor;
+  readonly hang: HangDetector;
+  params: TrialParams;
+  seed = 0;
+  attempt = 0;
+  epoch = 0;
+  driver: RunPhaseDriver;
+  readonly bufs: WriteBuffer[];
+  /** Per core: what it asks of this epoch's commit (run-phase.ts Boundary). */
+  readonly boundary: Int32Array;
+  private readonly boundaryBuf = new WriteBuffer(8);
+  /** Drops unreadable messages in long runs (off while tracing: the trace reads the log). */
+  readonly pruner = new Pruner();
+  private readonly promises: PromiseMaker;
+  private readonly order: Int32Array;
+  private readonly remaining: Int32Array;
+  private readonly cursor: Int32Array;
+  private finalTs: Int32Array[];
+  /** Per location: bit 0/1 set when a 32-bit store hit the low/high half. */
+  private readonly halves: Uint8Array;
+  private readonly remapped: Int32Array;
+  private remapStamp = 0;
+
+  constructor(program: Program, params: TrialParams, opts: MachineOptions = {}) {
+    const alloc = opts.alloc ?? heapAlloc;
+    this.driver = opts.driver ?? inlineDriver;
+    this.program = program;
+    this.params = params;
+    this.log = new MessageLog(program.initLo, program.initHi, 1024, alloc);
+    const nCores = program.threads.length;
+    this.cores = program.threads.map((_, i) => new CoreState(i, this.log.locations, alloc(CoreState.words(this.log.locations))));
+    this.bufs = program.threads.map(() => new WriteBuffer(2 * MAX_BUDGET + 4, alloc));
+    this.finalTs = program.threads.map(() => new Int32Array(64));
+    this.kernel = new Kernel(this);
+    this.exec = new Executor(program.code, this.log, params, this.kernel);
+    this.hang = new HangDetector(this);
+    this.promises = new PromiseMaker(this.log.locations);
+    this.boundary = alloc(nCores);
+    this.order = new Int32Array(nCores);
+    this.remaining = new Int32Array(nCores);
+    this.cursor = new Int32Array(nCores);
+    this.halves = new Uint8Array(this.log.locations);
+    this.remapped = new Int32Array(this.log.locations);
+  }
+
+  reset(seed: number, attempt: number, params: TrialParams): void {
+    this.seed = seed;
+    this.attempt = attempt;
+    this.params = params;
+    this.exec.params = params;
+    this.epoch = 0;
+    this.log.reset();
+    this.halves.fill(0);
+    this.kernel.reset();
+    this.hang.reset();
+    this.pruner.reset();
+    // A trial that ended mid-epoch (abort, error) leaves buffered writes behind.
+    for (const b of this.bufs) b.clear();
+    this.boundaryBuf.clear();
+    for (let i = 0; i < this.cores.length; i++) {
+      const t = this.program.threads[i];
+      this.cores[i].reset(t.entry, t.initRegs);
+    }
+  }
+
+  /** Runs epochs until every core is done, a verdict is reached, or the step budget runs out. */
+  run(): RunOutcome {
+    const cores = this.cores;
+    const exec = this.exec;
+    const p = this.params;
+    for (;;) {
+      const e = ++this.epoch;
+      const n0 = this.log.length;
+      exec.epoch = e;
+      // ---- run phase (each core independently) ----
+      this.driver.runPhase(this, n0, e);
+      for (let c = 0; c < cores.length; c++) {
+        const b = this.boundary[c];
+        if (b === Boundary.ABORT) return this.finish(Step.ABORT);
+        if (b === Boundary.ERROR) {
+          this.exec.error = this.driver.errorOf(this, c);
+          this.exec.errorCore = c;
+          this.exec.errorPc = cores[c].s[S.PC]; // a failing instruction does not advance the pc
+          return this.finish(Step.ERROR);
+        }
+      }
+      // ---- commit ----
+      const merged = this.merge(n0, e);
+      if (merged !== Step.OK) return this.finish(merged);
+      const r = this.boundaryOps(e);
+      if (r !== Step.OK) return this.finish(r);
+      this.hang.endEpoch();
+      if (this.exec.tracer === null) {
+        this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map));
+      }
+      let live = 0;
+      for (let c = 0; c < cores.length; c++) {
+        const s = cores[c].s[S.STATUS];
+        if (s === Status.RUNNING || s === Status.BLOCKED) live++;
+      }
+      if (live === 0) {
+        for (const core of cores) if (core.s[S.N_PROM] !== 0) return this.finish(Step.ABORT);
+        return { verdict: 'ok', epochs: e, steps: this.steps };
+      }
+      if (this.hang.isHung()) return { verdict: 'hang', epochs: e, steps: this.steps };
+      if (this.steps >= p.maxSteps || e >= p.maxSteps) return { verdict: 'budget', epochs: e, steps: this.steps };
+    }
+  }
+
+  private finish(r: Step): RunOutcome {
+    if (r === Step.ABORT) return { verdict: 'abort', epochs: this.epoch, steps: this.steps };
+    const ex = this.exec;
+    const src = this.program.src;
+    const pc = ex.errorPc;
+    const where = pc >= 0 && pc < src.text.length ? `${src.files[src.file[pc]]}:${src.line[pc]}:${src.col[pc]}: ` : '';
+    const core = ex.errorCore >= 0 ? `core ${ex.errorCore}` : 'machine';
+    const text = pc >= 0 && pc < src.text.length ? ` (at '${src.text[pc]}')` : '';
+    return { verdict: 'error', error: `${where}${core}: ${ex.error}${text}`, epochs: this.epoch, steps: this.steps };
+  }
+
+  /** Total instructions executed by all cores. */
+  get steps(): number {
+    let n = 0;
+    for (const c of this.cores) n += c.s[S.STEPS];
+    return n;
+  }
+
+  /** Appends the cores' buffered writes in a seeded interleaving and remaps their views. */
+  private merge(n0: number, e: number): Step {
+    const cores = this.cores;
+    let total = 0;
+    for (let c = 0; c < cores.length; c++) {
+      const len = this.bufs[c].length;
+      this.remaining[c] = len;
+      this.cursor[c] = 0;
+      total += len;
+      if (this.finalTs[c].length < len) this.finalTs[c] = new Int32Array(len * 2);
+    }
+    if (total === 0) return Step.OK;
+    const rng = stream(this.seed, this.attempt, -1, e, Purpose.MERGE);
+    const log = this.log;
+    for (let left = total; left > 0; left--) {
+      // Weighted by what is left: every interleaving that keeps each core's order is possible.
+      let x = below(rng, left);
+      let c = 0;
+      while (x >= this.remaining[c]) x -= this.remaining[c++];
+      const buf = this.bufs[c];
+      const i = this.cursor[c]++;
+      this.remaining[c]--;
+      const loc = buf.loc[i];
+      const f = buf.flags[i];
+      if ((f & W_NARROW) !== 0) {
+        this.halves[loc] |= (f & W_HIGH) !== 0 ? 2 : 1;
+        if (this.halves[loc] === 3) {
+          this.exec.errorCore = -1;
+          this.exec.errorPc = buf.pc[i];
+          this.exec.error = `two 32-bit variables share the 8-byte location at 0x${(DATA_BASE + loc * 8).toString(16)}: hangar's memory model works on 8-byte locations, so give each shared variable its own 8-byte-aligned slot`;
+          return Step.ERROR;
+        }
+      }
+      const t = log.append(loc, buf.lo[i], buf.hi[i], c, e, 0, buf.pc[i]);
+      this.finalTs[c][i] = t;
+      this.hang.wrote(loc, t);
+    }
+    for (let c = 0; c < cores.length; c++) {
+      if (this.bufs[c].length !== 0) this.remap(cores[c], this.bufs[c], n0, this.finalTs[c]);
+      this.bufs[c].clear();
+    }
+    return Step.OK;
+  }
+
+  /** Replaces the provisional timestamps (above n0) in core c's views with final ones. */
+  private remap(core: CoreState, buf: WriteBuffer, n0: number, fin: Int32Array): void {
+    const st = core.s;
+    const map = (v: number): number => (v > n0 ? fin[v - n0 - 1] : v);
+    st[S.V_RO] = map(st[S.V_RO]);
+    st[S.V_RO_LD] = map(st[S.V_RO_LD]);
+    st[S.V_WO] = map(st[S.V_WO]);
+    st[S.V_RN] = map(st[S.V_RN]);
+    st[S.V_WN] = map(st[S.V_WN]);
+    st[S.V_CAP] = map(st[S.V_CAP]);
+    st[S.V_REL] = map(st[S.V_REL]);
+    st[S.XCL_TS] = map(st[S.XCL_TS]);
+    st[S.XCL_V] = map(st[S.XCL_V]);
+    // A location written twice must be remapped once: a final timestamp can exceed n0 too.
+    const stamp = ++this.remapStamp;
+    for (let i = 0; i < buf.length; i++) {
+      const loc = buf.loc[i];
+      if (this.remapped[loc] === stamp) continue;
+      this.remapped[loc] = stamp;
+      core.coh[loc] = map(core.coh[loc]);
+      core.fwdTs[loc] = map(core.fwdTs[loc]);
+    }
+  }
+
+  /** Executes the stopped instructions and promise attempts, one at a time in a seeded order. */
+  private boundaryOps(e: number): Step {
+    const cores = this.cores;
+    let k = 0;
+    for (let c = 0; c < cores.length; c++) if (this.boundary[c] !== Boundary.NONE) this.order[k++] = c;
+    if (k === 0) return Step.OK;
+    const rng = stream(this.seed, this.attempt, -1, e, Purpose.BOUNDARY_ORDER);
+    for (let i = k - 1; i > 0; i--) {
+      const j = below(rng, i + 1);
+      const t = this.order[i];
+      this.order[i] = this.order[j];
+      this.order[j] = t;
+    }
+    const exec = this.exec;
+    for (let i = 0; i < k; i++) {
+      const c = this.order[i];
+      const core = cores[c];
+      const r = stream(this.seed, this.attempt, c, e, Purpose.BOUNDARY);
+      if (this.boundary[c] === Boundary.PROMISE) {
+        this.promises.attempt(exec, core, r, this.params.lookahead);
+        continue;
+      }
+      const n = this.log.length;
+      exec.mode = Mode.BOUNDARY;
+      exec.n = n;
+      exec.buf = this.boundaryBuf;
+      this.boundaryBuf.clear();
+      exec.rng = r;
+      const res = exec.step(core);
+      // The buffer's provisional timestamps n+1.. are final: append in order.
+      const buf = this.boundaryBuf;
+      for (let j = 0; j < buf.length; j++) {
+        const t = this.log.append(buf.loc[j], buf.lo[j], buf.hi[j], c, e, 0, buf.pc[j]);
+        this.hang.wrote(buf.loc[j], t);
+      }
+      buf.clear();
+      if (res === Step.ABORT || res === Step.ERROR) return res;
+    }
+    return Step.OK;
+  }
+
+  /** Newest value of every location (the final memory). */
+  finalWord(loc: number): [number, number] {
+    const m = this.log.latest[loc];
+    return [this.log.valueLo(loc, m), this.log.valueHi(loc, m)];
+  }
+
+  /** A stable hash of everything the trial did: every message appended, in order (rolling,
+   * so it survives pruning), each core's final registers and state, the verdict. */
+  traceHash(verdict: Verdict): string {
+    const h = createHash('sha256');
+    const head = new Int32Array([this.log.hashA, this.log.hashB, this.log.appended, this.attempt, this.epoch]);
+    h.update(new Uint8Array(head.buffer));
+    for (const c of this.cores) {
+      h.update(new Uint8Array(c.regLo.slice().buffer));
+      h.update(new Uint8Array(c.regHi.slice().buffer));
+      h.update(`${c.s[S.PC]}:${c.s[S.STATUS]}:${c.s[S.STEPS]}:${c.s[S.NZCV]};`);
+    }
+    h.update(verdict);
+    return h.digest('hex').slice(0, 16);
+  }
+}

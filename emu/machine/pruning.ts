@@ -1,0 +1,101 @@
+// Keeping long runs in bounded memory: drop the messages no core can ever read again.
+//
+// A non-newest message m is readable only while the message after it is younger than the
+// fairness horizon (emu/README.md §Fairness); epochs only advance, so once
+// `now - tick(succ(m)) >= K` it never will be again, and neither will any older message to
+// the same location (ticks grow with timestamps). Those messages are removed, the survivors
+// renumbered 1..n', and every stored view v becomes rank(v) = the number of survivors with
+// timestamp <= v. Views are only ever compared with timestamps of messages that can still
+// matter, and rank preserves every such comparison (for a survivor t: v < t iff rank(v) <
+// rank(t)), so no choice any core can make changes: pruning is invisible in the trace (the
+// traceHash is a rolling hash of appends, so it is the same with and without pruning).
+// Pruning is skipped while any core holds a promise (promise timestamps must stay exact).
+import { NUM_REGS } from '../../isa/instructions.ts';
+import { CoreState, S } from '../core/core-state.ts';
+import type { MessageLog } from '../memory/message-log.ts';
+
+export class Pruner {
+  /** Prune when the log is at least this long and has doubled since the last pruning. */
+  private next: number;
+  private rank = new Int32Array(0);
+  /** Total messages dropped (for reports). */
+  dropped = 0;
+
+  constructor(private readonly minLength = 4096) {
+    this.next = minLength;
+  }
+
+  reset(): void {
+    this.next = this.minLength;
+    this.dropped = 0;
+  }
+
+  /** Prunes if due; returns the rank map applier, or null if nothing was done. */
+  maybePrune(log: MessageLog, cores: CoreState[], now: number, horizon: number, extraViews: (map: (v: number) => number) => void): boolean {
+    if (log.length < this.next) return false;
+    for (const c of cores) if (c.s[S.N_PROM] !== 0) return false;
+    const n = log.length;
+    if (this.rank.length < n + 1) this.rank = new Int32Array(2 * n + 2);
+    const rank = this.rank;
+    // Mark: a message survives if it is the newest of its location or its successor is
+    // still within the horizon.
+    let kept = 0;
+    rank[0] = 0;
+    for (let t = 1; t <= n; t++) {
+      const s = log.next[t];
+      const keep = s === 0 || now - log.tick[s] < horizon;
+      if (keep) kept++;
+      rank[t] = keep ? kept : -kept - 1; // negative: dropped (rank of the survivor below is -r-1)
+    }
+    if (kept === n) {
+      this.next = 2 * n;
+      return false;
+    }
+    const map = (v: number): number => (v <= 0 ? v : rank[v] >= 0 ? rank[v] : -rank[v] - 1);
+    // Initial values whose first overwrite is beyond the horizon are gone too.
+    for (let loc = 0; loc < log.latest.length; loc++) {
+      const f = log.first[loc];
+      if (f !== 0 && now - log.tick[f] >= horizon) log.initGone[loc] = 1;
+    }
+    // Compact the columns in place (new index <= old index) and relink per location.
+    log.latest.fill(0);
+    log.first.fill(0);
+    for (let t = 1; t <= n; t++) {
+      const r = rank[t];
+      if (r < 0) continue;
+      const loc = log.loc[t];
+      log.loc[r] = loc;
+      log.lo[r] = log.lo[t];
+      log.hi[r] = log.hi[t];
+      log.tid[r] = log.tid[t];
+      log.tick[r] = log.tick[t];
+      log.flags[r] = log.flags[t];
+      log.pc[r] = log.pc[t];
+      log.link(r, loc);
+    }
+    log.length = kept;
+    for (const c of cores) remapCore(c, map, rank);
+    extraViews(map);
+    this.dropped += n - kept;
+    this.next = Math.max(this.minLength, 2 * kept);
+    return true;
+  }
+}
+
+function remapCore(c: CoreState, map: (v: number) => number, rank: Int32Array): void {
+  const st = c.s;
+  for (const k of [S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_TS, S.XCL_V]) st[k] = map(st[k]);
+  for (let r = 0; r < NUM_REGS; r++) {
+    c.regV[r] = map(c.regV[r]);
+    c.regP[r] = map(c.regP[r]);
+  }
+  for (let loc = 0; loc < c.locations; loc++) {
+    c.coh[loc] = map(c.coh[loc]);
+    // The forward bank names one exact message: if it is gone, nothing can read it anyway.
+    const f = c.fwdTs[loc];
+    c.fwdTs[loc] = f > 0 && rank[f] < 0 ? -1 : map(f);
+    c.fwdV[loc] = map(c.fwdV[loc]);
+    c.fwdP[loc] = map(c.fwdP[loc]);
+    c.fwdX[loc] = map(c.fwdX[loc]);
+  }
+}
