@@ -3,10 +3,10 @@
 // Syntax is that of GNU as for AArch64: case-insensitive mnemonics and registers, `//` and
 // `/* */` comments (and `#` as the first character of a line), `;` between statements, `name:`
 // labels, numeric local labels (`1:` with `1b`/`1f`), `#` before immediates optional, GNU as
-// expressions (asm-expr.ts: GNU precedence, so `1 + 1 << 2` is 5; a leading 0 means octal). The
+// expressions (expressions.ts: GNU precedence, so `1 + 1 << 2` is 5; a leading 0 means octal). The
 // preprocessor (preprocessor.ts) handles .include, .macro (\arg, \@, \(), defaults, :req,
 // :vararg, keyword arguments, .exitm, .purgem), .rept/.irp, .if/.ifdef/.ifndef/.ifc/.ifb/.ifeq...
-// with .elseif/.else/.endif, and .error; the encoders (asm-instructions.ts) the instructions.
+// with .elseif/.else/.endif, and .error; the encoders (encoders/, by instruction class) the instructions.
 // Symbols (.equ) take the value they have where they are used; one used before its definition
 // gets its final value (only where a label could appear, not in .if or shift amounts).
 //

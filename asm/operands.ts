@@ -1,6 +1,6 @@
 // Operands of an AArch64 instruction as written: registers, immediates, memory references,
 // shift/extend modifiers and `=literal`. Parsing here is the same for every mnemonic; what
-// an instruction accepts is checked by its encoder (asm-instructions.ts).
+// an instruction accepts is checked by its encoder (encoders/).
 
 import { Cursor, type Token } from './lexer.ts';
 import { parseExpr, type Expr, type ExprEnv } from './expressions.ts';
