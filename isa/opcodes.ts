@@ -1,0 +1,154 @@
+// Per-opcode facts, stated once: what class each Op is, which record fields name the registers
+// it reads and writes, whether it reads or sets the flags, and how many memory words it
+// accesses. The executor and the timing model (bench/timing) read this table instead of each
+// re-encoding the opcode switch; a new opcode is described here once.
+import { ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_IMM2, FLAG_SF, Op, OP_COUNT, OP_NAMES } from './instructions.ts';
+
+export enum OpClass {
+  NOP,
+  /** MOVI, MOVK. */
+  MOVE,
+  /** ADD ... ASR: one result from RN and a second operand. */
+  ALU,
+  MUL,
+  /** CSEL and friends: a result chosen by the flags. */
+  SELECT,
+  /** B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, RET. */
+  BRANCH,
+  LOAD,
+  STORE,
+  LOAD_PAIR,
+  STORE_PAIR,
+  STORE_EXCLUSIVE,
+  /** LSE atomics: SWP, CAS, LD<op>. */
+  ATOMIC,
+  /** DMB / DSB. */
+  BARRIER,
+  ISB,
+  CLREX,
+  /** SVC: a system call. */
+  SYSTEM,
+  HALT,
+}
+
+/** A record field that names a register: F.RT, F.RN or F.RM. */
+export type RegField = typeof F.RT | typeof F.RN | typeof F.RM;
+
+export interface OpInfo {
+  readonly op: Op;
+  /** The Op's name, e.g. 'LDADD'. */
+  readonly name: string;
+  readonly cls: OpClass;
+  /** Registers read, always. */
+  readonly reads: readonly RegField[];
+  /** RM is read as the second operand unless FLAG_IMM2 (the immediate form). */
+  readonly operand2: boolean;
+  /** A memory access addressed by RN: RM is also read in register-offset addressing, and RN
+   * is written back in pre- and post-index addressing. */
+  readonly addressed: boolean;
+  /** Registers written (the first is the result of an RMW: the zero register there means the
+   * old value is not returned). */
+  readonly writes: readonly RegField[];
+  /** Writes X30 (BL). */
+  readonly link: boolean;
+  readonly readsFlags: boolean;
+  readonly setsFlags: boolean;
+  /** Memory words accessed, each of accessBytes(flags). */
+  readonly accesses: 0 | 1 | 2;
+}
+
+const { RT, RN, RM } = F;
+
+type Facts = Omit<OpInfo, 'op' | 'name'>;
+const base: Facts = { cls: OpClass.NOP, reads: [], operand2: false, addressed: false, writes: [], link: false, readsFlags: false, setsFlags: false, accesses: 0 };
+const alu = (setsFlags = false): Facts => ({ ...base, cls: OpClass.ALU, reads: [RN], operand2: true, writes: [RT], setsFlags });
+const select: Facts = { ...base, cls: OpClass.SELECT, reads: [RN, RM], writes: [RT], readsFlags: true };
+const branch = (reads: RegField[] = []): Facts => ({ ...base, cls: OpClass.BRANCH, reads });
+const atomic = (reads: RegField[], writes: RegField[]): Facts => ({ ...base, cls: OpClass.ATOMIC, reads, writes, addressed: true, accesses: 1 });
+
+const FACTS: Record<Op, Facts> = {
+  [Op.NOP]: base,
+  [Op.MOVI]: { ...base, cls: OpClass.MOVE, writes: [RT] },
+  [Op.MOVK]: { ...base, cls: OpClass.MOVE, reads: [RT], writes: [RT] },
+  [Op.ADD]: alu(),
+  [Op.SUB]: alu(),
+  [Op.ADDS]: alu(true),
+  [Op.SUBS]: alu(true),
+  [Op.AND]: alu(),
+  [Op.ANDS]: alu(true),
+  [Op.ORR]: alu(),
+  [Op.EOR]: alu(),
+  [Op.LSL]: alu(),
+  [Op.LSR]: alu(),
+  [Op.ASR]: alu(),
+  [Op.CSEL]: select,
+  [Op.CSINC]: select,
+  [Op.CSINV]: select,
+  [Op.CSNEG]: select,
+  [Op.MUL]: { ...base, cls: OpClass.MUL, reads: [RN, RM], writes: [RT] },
+  [Op.B]: branch(),
+  [Op.BCOND]: { ...branch(), readsFlags: true },
+  [Op.BL]: { ...branch(), link: true },
+  [Op.BR]: branch([RN]),
+  [Op.RET]: branch([RN]),
+  [Op.CBZ]: branch([RT]),
+  [Op.CBNZ]: branch([RT]),
+  [Op.TBZ]: branch([RT]),
+  [Op.TBNZ]: branch([RT]),
+  [Op.LDR]: { ...base, cls: OpClass.LOAD, reads: [RN], addressed: true, writes: [RT], accesses: 1 },
+  [Op.STR]: { ...base, cls: OpClass.STORE, reads: [RN, RT], addressed: true, accesses: 1 },
+  [Op.STXR]: { ...base, cls: OpClass.STORE_EXCLUSIVE, reads: [RN, RT], writes: [RM], accesses: 1 },
+  [Op.LDP]: { ...base, cls: OpClass.LOAD_PAIR, reads: [RN], addressed: true, writes: [RT, RM], accesses: 2 },
+  [Op.STP]: { ...base, cls: OpClass.STORE_PAIR, reads: [RN, RT, RM], addressed: true, accesses: 2 },
+  [Op.SWP]: atomic([RN, RM], [RT]),
+  [Op.CAS]: atomic([RN, RM, RT], [RM]),
+  [Op.LDADD]: atomic([RN, RM], [RT]),
+  [Op.LDCLR]: atomic([RN, RM], [RT]),
+  [Op.LDEOR]: atomic([RN, RM], [RT]),
+  [Op.LDSET]: atomic([RN, RM], [RT]),
+  [Op.DMB]: { ...base, cls: OpClass.BARRIER },
+  [Op.ISB]: { ...base, cls: OpClass.ISB },
+  [Op.SVC]: { ...base, cls: OpClass.SYSTEM },
+  [Op.CLREX]: { ...base, cls: OpClass.CLREX },
+  [Op.HALT]: { ...base, cls: OpClass.HALT },
+};
+
+/** OPCODES[op]: the facts of every Op, indexed by its number. */
+export const OPCODES: readonly OpInfo[] = Array.from({ length: OP_COUNT }, (_, op) => ({ op, name: OP_NAMES[op], ...FACTS[op as Op] }));
+
+/** Bytes of each memory word an access of these flags reads or writes (W: 4, X: 8). */
+export function accessBytes(flags: number): 4 | 8 {
+  return (flags & FLAG_SF) !== 0 ? 8 : 4;
+}
+
+/** Register-offset addressing ([Xn, Xm], [Xn, Wm, SXTW/UXTW]): the index register is read. */
+export function indexAddressing(flags: number): boolean {
+  const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+  return mode === AddrMode.REG || mode === AddrMode.SXTW || mode === AddrMode.UXTW;
+}
+
+/** Pre- or post-index addressing: the base register is written back. */
+export function writesBack(flags: number): boolean {
+  const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+  return mode === AddrMode.PRE || mode === AddrMode.POST;
+}
+
+/**
+ * The registers the instruction at record offset b reads, into out (the zero register
+ * included: it reads as 0); returns how many. Allocation-free.
+ */
+export function sourceRegs(code: Int32Array, b: number, out: Int32Array): number {
+  const info = OPCODES[code[b + F.OP]];
+  const flags = code[b + F.FLAGS];
+  let k = 0;
+  for (const f of info.reads) out[k++] = code[b + f];
+  if (info.operand2 && (flags & FLAG_IMM2) === 0) out[k++] = code[b + RM];
+  if (info.addressed && indexAddressing(flags)) out[k++] = code[b + RM];
+  return k;
+}
+
+/** The register an RMW returns the old value in (RT, or RS = RM for CAS); the zero register
+ * means the value is not returned (a no-return atomic such as STADD). */
+export function resultReg(code: Int32Array, b: number): number {
+  return code[b + OPCODES[code[b + F.OP]].writes[0]];
+}
