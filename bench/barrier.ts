@@ -1,19 +1,14 @@
 // The barrier-cost table: emulated cycles per operation of each QEMU primitive's hot path, per
 // version and target, alone and with two cores hammering it. Each case is a small program in
-// bench/programs/ that loops ITERS times over one hot path; the timing model (emu/timing.ts)
+// bench/programs/ that loops ITERS times over one hot path; the timing model (timing/timer.ts)
 // times it under the target's cost table, with a fixed seed, so every figure is the same on
 // every run and machine.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../asm/assembler.ts';
-import type { Program } from '../isa/program.ts';
-import { Machine } from '../emu/machine/machine.ts';
-import { MODELS } from '../emu/model/memory-model.ts';
-import { programParams, type TrialParams } from '../emu/model/params.ts';
-import { costTableForTarget, timedParams, Timer } from './timing/timer.ts';
-import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
-import { findTarget, type TargetName } from '../programs/catalog.ts';
+import { assemble, findTarget, Machine, MODELS, programParams, runTrial, type ParamsFor, type Program, type TargetName, type TrialParams } from '../index.ts';
+import { costTableForTarget } from './timing/cost-table.ts';
+import { timedParams, Timer } from './timing/timer.ts';
 
 export const ALL_TARGETS: readonly TargetName[] = ['armv8-llsc', 'armv8-lse', 'x86-tso'];
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { costTableForTarget, costValues, type CostKey } from './timing/timer.ts';
+import { costTableForTarget, costValues, type CostKey } from './timing/cost-table.ts';
 
 export interface CalibrationRow {
   kind: 'calibration';

@@ -12,19 +12,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { assemble } from '../asm/assembler.ts';
 import * as isa from '../isa/instructions.ts';
-import { readLitmus } from '../litmus/parser.ts';
-import { DATA_BASE, type Program } from '../isa/program.ts';
-import { litmusParamsFor, defaultModel } from '../campaign/litmus-run.ts';
-import { Machine } from '../emu/machine/machine.ts';
-import { MODELS } from '../emu/model/memory-model.ts';
-import { programParams } from '../emu/model/params.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
+import { DATA_BASE } from '../isa/program.ts';
+import { assemble, defaultModel, litmusParamsFor, Machine, MODELS, programParams, readLitmus, runTrial, trialSeed, type ParamsFor, type Program } from '../index.ts';
 import { machineInfo } from './main.ts';
 
-const { F, INSN_WORDS, Op, REG_ZR, FLAG_IMM2, FLAG_SF } = isa; // local aliases (see emu/executor.ts)
+const { F, INSN_WORDS, Op, REG_ZR, FLAG_IMM2, FLAG_SF } = isa; // local aliases (see emu/core/access.ts)
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 

@@ -2,12 +2,7 @@
 // layout, with benchmark.js statistics. These figures depend on the machine and its load
 // (unlike the emulated cycles of bench/barrier.ts).
 import Benchmark from 'benchmark';
-import type { Program } from '../isa/program.ts';
-import { Machine } from '../emu/machine/machine.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
-import { loadWorkload } from '../campaign/workload.ts';
-import { PROGRAMS, type TargetName } from '../programs/catalog.ts';
+import { layoutMachine, loadWorkload, Machine, PROGRAMS, runTrial, trialSeed, type ParamsFor, type TargetName } from '../index.ts';
 
 export interface HostRow {
   kind: 'host';
@@ -23,22 +18,6 @@ export interface HostRow {
   stepsPerTrial: number;
   /** trialsPerSec × stepsPerTrial. */
   instructionsPerSec: number;
-}
-
-/** What the threads layout needs; loaded lazily because emu/threads may be absent. */
-interface LayoutModule {
-  layoutMachine(program: Program, paramsFor: ParamsFor, opts: { layout: 'inline' | 'threads'; workers?: number }): Promise<{ machine: Machine; workers: number; close(): Promise<void> }>;
-}
-
-/** The threads layout, or why it cannot be used here. */
-export async function loadThreadsLayout(): Promise<LayoutModule | string> {
-  try {
-    const mod = (await import('../emu/threads/layout.ts')) as unknown as LayoutModule;
-    if (typeof mod.layoutMachine !== 'function') return 'emu/threads/layout.ts has no layoutMachine';
-    return mod;
-  } catch (e) {
-    return `emu/threads is not usable: ${(e as Error).message.split('\n')[0]}`;
-  }
 }
 
 /** Seeds a benchmark cycles through: trials differ in length, the mean over these is stable. */
@@ -75,9 +54,7 @@ function measure(name: string, machine: Machine, paramsFor: ParamsFor, quick: bo
 
 export async function runHostTable(o: HostOptions): Promise<HostRow[]> {
   const rows: HostRow[] = [];
-  const threads = await loadThreadsLayout();
-  if (typeof threads === 'string') o.onNote?.(`threads layout skipped: ${threads}`);
-  const layouts: Array<'inline' | 'threads'> = typeof threads === 'string' ? ['inline'] : ['inline', 'threads'];
+  const layouts: Array<'inline' | 'threads'> = ['inline', 'threads'];
   const inlinePrograms = o.programs ?? PROGRAMS.map((p) => p.name);
   for (const layout of layouts) {
     for (const target of o.targets) {
@@ -89,7 +66,7 @@ export async function runHostTable(o: HostOptions): Promise<HostRow[]> {
         if (layout === 'inline') machine = new Machine(w.program, w.paramsFor(0, 0));
         else {
           try {
-            const laid = await (threads as LayoutModule).layoutMachine(w.program, w.paramsFor, { layout: 'threads' });
+            const laid = await layoutMachine(w.program, w.paramsFor, { layout: 'threads' });
             machine = laid.machine;
             workers = laid.workers;
             close = () => laid.close();

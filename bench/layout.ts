@@ -12,16 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../asm/assembler.ts';
-import { readLitmus } from '../litmus/parser.ts';
-import { runLitmus } from '../campaign/litmus-run.ts';
-import { Machine } from '../emu/machine/machine.ts';
-import { MODELS } from '../emu/model/memory-model.ts';
-import { programParams } from '../emu/model/params.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
 import { litmusRunner } from '../campaign/pool/litmus-task.ts';
 import { threadsMachine, ThreadsDriver } from '../emu/threads/threads-driver.ts';
+import { assemble, Machine, MODELS, programParams, readLitmus, runLitmus, runTrial, trialSeed, type ParamsFor } from '../index.ts';
 
 const root = join(fileURLToPath(import.meta.url), '../..');
 

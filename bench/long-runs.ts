@@ -1,11 +1,10 @@
 // Long runs and many cores (issue: hang hunting, deliverable 8). Not a test: prints figures.
 //   1. one long trial of qemu-event/v8.0 at growing ROUNDS: speed (ns per emulated
 //      instruction) must stay flat and memory bounded (log length, capacity, RSS), thanks to
-//      pruning of unreadable messages (emu/pruning.ts);
+//      pruning of unreadable messages (emu/machine/pruning.ts);
 //   2. programs/stress/qemu-event-waiters.s at 2..16 cores: cost per instruction vs cores.
 // Usage: npm run bench:long [-- --quick]
-import { loadWorkload } from '../campaign/workload.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
+import { loadWorkload, newMachine, runTrial } from '../index.ts';
 
 const quick = process.argv.includes('--quick');
 

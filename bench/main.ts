@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ALL_TARGETS, CASES, ITERS, SEED, caseLabel, runBarrierTable, type BarrierRow } from './barrier.ts';
 import { runCalibration, type CalibrationRow } from './calibrate.ts';
 import { runHostTable, type HostRow } from './host.ts';
-import { PROGRAMS, type TargetName } from '../programs/catalog.ts';
+import { PROGRAMS, type TargetName } from '../index.ts';
 
 export interface MachineInfo {
   kind: 'machine';

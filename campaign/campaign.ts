@@ -3,9 +3,8 @@
 // Trial i of every cell uses trialSeed(S, i), so a hang's seed replays it with
 // `hangar replay <program> --target T --seed <seed>` whatever the shard or job count.
 // `--shard k/N` runs the trials i with i % N == k; merging the shards' JSONL gives the same
-// hangs and counts as the unsharded run. Records are written with a synchronous write per
-// line, so a killed campaign loses nothing already reported.
-import { closeSync, openSync, writeSync } from 'node:fs';
+// hangs and counts as the unsharded run (merge.ts). Records go out as they are found
+// (onRecord; the CLI writes them with jsonl.ts, which a SIGKILL cannot cut short).
 import { PROGRAMS, TARGETS, type TargetName } from '../programs/catalog.ts';
 import { trialSeed } from '../emu/model/prng.ts';
 import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
@@ -118,7 +117,8 @@ export function allCells(programs: string[] | undefined, target: string): Cell[]
   return names.flatMap((program) => targets.map((t) => ({ program, target: t })));
 }
 
-export function replayCommand(program: string, target: string, seed: number, defines?: Record<string, number>): string {
+/** The command line that replays a trial of a cell (printed with every hang). */
+export function replayCommandLine(program: string, target: string, seed: number, defines?: Record<string, number>): string {
   const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
   return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
 }
@@ -156,7 +156,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
         o.onRecord?.({
           type: r.verdict, program: cell.program, target: cell.target, trial: i, seed: r.seed, verdict: r.verdict,
           traceHash: r.traceHash, steps: r.steps, epochs: r.epochs, error: r.error,
-              replay: replayCommand(cell.program, cell.target, r.seed, o.defines),
+          replay: replayCommandLine(cell.program, cell.target, r.seed, o.defines),
         });
       }
       o.onTrial?.(done, total);
@@ -167,68 +167,4 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     if (stoppedEarly) { complete = false; break; }
   }
   return { type: 'summary', seed: o.seed, trials: o.trials, shard: o.shard ?? null, complete, cells };
-}
-
-/** JSON-lines output that survives a SIGKILL: one synchronous write per record. */
-export class JsonlWriter {
-  private readonly fd: number;
-  constructor(path: string) {
-    this.fd = openSync(path, 'a');
-  }
-  write(obj: unknown): void {
-    writeSync(this.fd, JSON.stringify(obj) + '\n');
-  }
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** The campaign summary table. */
-export function summaryTable(cells: CellSummary[]): string {
-  const rows = [['program', 'target', 'trials', 'hangs', 'first hang seed', 'time to first', 'expected', '']];
-  for (const c of cells) {
-    const verdict = c.hangs > 0 ? 'hang' : 'none';
-    const mark = c.expected === undefined ? '' : c.expected === verdict ? 'ok' : (c.expected === 'hang' ? 'NOT FOUND (yet)' : 'UNEXPECTED HANG');
-    rows.push([
-      c.program, c.target, String(c.trials), String(c.hangs) + (c.errors ? ` (+${c.errors} errors)` : '') + (c.budget ? ` (+${c.budget} budget)` : ''),
-      c.firstHangSeed === null ? '-' : String(c.firstHangSeed), c.firstHangMs === null ? '-' : `${(c.firstHangMs / 1000).toFixed(2)} s`,
-      c.expected ?? '-', mark,
-    ]);
-  }
-  const w = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  return rows.map((r) => r.map((x, k) => x.padEnd(w[k])).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-/** Merges shard outputs: hangs deduplicated by (program, target, trial); counts added. */
-export function mergeRecords(lines: unknown[]): { records: HangRecord[]; summary: CampaignSummary } {
-  const records = new Map<string, HangRecord>();
-  const cells = new Map<string, CellSummary>();
-  let seed = 0, trials = 0, complete = true;
-  for (const l of lines) {
-    const o = l as { type?: string };
-    if (o.type === 'summary') {
-      const s = o as CampaignSummary;
-      seed = s.seed;
-      trials = Math.max(trials, s.trials);
-      complete &&= s.complete;
-      for (const c of s.cells) {
-        const k = `${c.program}\u0000${c.target}`;
-        const m = cells.get(k);
-        if (!m) { cells.set(k, { ...c, firstHangMs: null }); continue; }
-        m.trials += c.trials;
-        m.hangs += c.hangs;
-        m.errors += c.errors;
-        m.budget += c.budget;
-        if (c.firstHangTrial !== null && (m.firstHangTrial === null || c.firstHangTrial < m.firstHangTrial)) {
-          m.firstHangTrial = c.firstHangTrial;
-          m.firstHangSeed = c.firstHangSeed;
-        }
-      }
-    } else if (o.type === 'hang' || o.type === 'error' || o.type === 'budget') {
-      const r = o as HangRecord;
-      records.set(`${r.program}\u0000${r.target}\u0000${r.trial}`, r);
-    }
-  }
-  const sorted = [...records.values()].sort((a, b) => (a.program < b.program ? -1 : a.program > b.program ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : a.trial - b.trial));
-  return { records: sorted, summary: { type: 'summary', seed, trials, shard: null, complete, cells: [...cells.values()] } };
 }

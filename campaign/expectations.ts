@@ -2,11 +2,11 @@
 // expected.json format of a litmus corpus: {test: {states: [...]}}). Only this reporting layer
 // reads expectations; the engine never does.
 import { readFileSync } from 'node:fs';
+import { stateKey, type FinalState } from '../litmus/state.ts';
 import type { LitmusOutcome } from './litmus-run.ts';
 
-export type StateSet = Record<string, number | string>;
 export interface Expectations {
-  [test: string]: { states: StateSet[] };
+  [test: string]: { states: FinalState[] };
 }
 
 export class ExpectationError extends Error {}
@@ -27,27 +27,22 @@ export function readExpectations(path: string): Expectations {
   }
 }
 
-/** A state's key whatever the order of its fields. */
-export function canonicalState(s: StateSet): string {
-  return JSON.stringify(Object.keys(s).sort().map((k) => [k, s[k]]));
-}
-
 export interface Comparison {
   allowed: number;
   reached: number;
-  missing: StateSet[];
-  forbidden: StateSet[];
+  missing: FinalState[];
+  forbidden: FinalState[];
 }
 
 export function compare(o: LitmusOutcome, exp: Expectations): Comparison | undefined {
   const e = exp[o.test];
   if (!e || !Array.isArray(e.states)) return undefined;
-  const allowed = new Set(e.states.map(canonicalState));
-  const seen = new Set(o.histogram.map((h) => canonicalState(h.state)));
+  const allowed = new Set(e.states.map(stateKey));
+  const seen = new Set(o.histogram.map((h) => stateKey(h.state)));
   return {
     allowed: allowed.size,
     reached: [...allowed].filter((k) => seen.has(k)).length,
-    missing: e.states.filter((s) => !seen.has(canonicalState(s))),
-    forbidden: o.histogram.filter((h) => !allowed.has(canonicalState(h.state))).map((h) => h.state),
+    missing: e.states.filter((s) => !seen.has(stateKey(s))),
+    forbidden: o.histogram.filter((h) => !allowed.has(stateKey(h.state))).map((h) => h.state),
   };
 }

@@ -1,15 +1,14 @@
 // Running a litmus test: many trials from one seed, the histogram of final states over the
 // test's observed variables, and the condition's verdict over what was seen.
-import type { LitmusTest, Value } from '../litmus/parser.ts';
-import { conditionHolds, printCondition } from '../litmus/condition.ts';
 import { DATA_BASE } from '../isa/program.ts';
+import { conditionHolds, printCondition, type Value } from '../litmus/condition.ts';
+import type { LitmusTest } from '../litmus/parser.ts';
+import { stateKey, type FinalState } from '../litmus/state.ts';
 import type { Machine } from '../emu/machine/machine.ts';
-import { MODELS, type ModelName } from '../emu/model/memory-model.ts';
-import { litmusParams } from '../emu/model/params.ts';
+import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
+import type { ModelName } from '../emu/model/memory-model.ts';
+import { litmusParamsFor } from '../emu/model/params.ts';
 import { trialSeed } from '../emu/model/prng.ts';
-import { newMachine, runTrial, type ParamsFor, type TrialResult } from '../emu/machine/trial.ts';
-
-export type FinalState = Record<string, Value>;
 
 export interface LitmusOutcome {
   test: string;
@@ -29,6 +28,7 @@ export interface LitmusOutcome {
   errors: string[];
 }
 
+/** The model a litmus test runs under unless told otherwise: x86-TSO for X86 tests, ARMv8 for AArch64. */
 export function defaultModel(t: LitmusTest): ModelName {
   return t.arch === 'X86' ? 'tso' : 'armv8';
 }
@@ -62,15 +62,6 @@ export function finalState(t: LitmusTest, m: Machine, byAddr: Map<number, string
     }
   }
   return s;
-}
-
-export function stateKey(s: FinalState): string {
-  return JSON.stringify(s);
-}
-
-export function litmusParamsFor(model: ModelName): ParamsFor {
-  const mm = MODELS[model];
-  return (seed, attempt) => litmusParams(mm, seed, attempt);
 }
 
 export interface TrialObserver {

@@ -7,10 +7,9 @@ import { readLitmus, type LitmusTest } from '../litmus/parser.ts';
 import type { Program } from '../isa/program.ts';
 import { SourceError } from '../isa/source-error.ts';
 import { findProgram, findTarget, PROGRAMS, TARGETS, type ProgramEntry, type Target, type TargetName } from '../programs/catalog.ts';
-import { litmusParamsFor } from './litmus-run.ts';
-import { MODELS, type ModelName } from '../emu/model/memory-model.ts';
-import { programParams } from '../emu/model/params.ts';
-import type { ParamsFor } from '../emu/machine/trial.ts';
+import type { ModelName } from '../emu/model/memory-model.ts';
+import { litmusParamsFor, programParamsFor, type ParamsFor } from '../emu/model/params.ts';
+import { defaultModel } from './litmus-run.ts';
 
 export class WorkloadError extends Error {}
 
@@ -29,26 +28,26 @@ export interface Workload {
 /** Default step budget of one program trial (the harnesses run a few thousand instructions). */
 export const DEFAULT_MAX_STEPS = 2_000_000;
 
+/** The engine model a target runs under (a compile-time check that the catalog names real models). */
+function modelOf(t: Target): ModelName {
+  return t.model;
+}
+
 export function targetNamed(name: string): Target {
   const t = findTarget(name);
   if (!t) throw new WorkloadError(`unknown target '${name}' (expected one of: ${TARGETS.map((x) => x.name).join(', ')})`);
   return t;
 }
 
-export function programParamsFor(model: ModelName, maxSteps: number): ParamsFor {
-  const mm = MODELS[model];
-  return (seed, attempt) => programParams(mm, seed, attempt, maxSteps);
-}
-
 export function loadWorkload(spec: string, opts: { target?: string; model?: ModelName; maxSteps?: number; defines?: Record<string, number> } = {}): Workload {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   if (spec.endsWith('.litmus')) {
     const litmus = readLitmus(spec);
-    const model = opts.model ?? (litmus.arch === 'X86' ? 'tso' : 'armv8');
+    const model = opts.model ?? defaultModel(litmus);
     return { name: spec, kind: 'litmus', program: litmus.program, model, litmus, paramsFor: litmusParamsFor(model) };
   }
   const target = targetNamed(opts.target ?? 'armv8-llsc');
-  const model = opts.model ?? target.model;
+  const model = opts.model ?? modelOf(target);
   const entry = findProgram(spec);
   let program: Program;
   let name = spec;

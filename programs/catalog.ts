@@ -1,24 +1,22 @@
-// The QEMU programs hangar hunts hangs in, and the targets each one is assembled for.
+// The QEMU programs hangar hunts hangs in, and the targets each one is assembled for: data,
+// read by the commands (campaign/workload.ts assembles a program for a target).
 //
 // A program is a version file (programs/<primitive>/<version>.s: the story of that QEMU version
-// and the switches where QEMU changed) over its primitive's programs/<primitive>/common.s, written once against
-// the macro library in programs/lib/; a target picks, through `.if TARGET_*`, which
-// instructions each QEMU atomic becomes and which memory model runs them (programs/README.md).
-// `expected` is the verdict a fixed-seed campaign should reach: 'hang' = a hang is found within
-// 10 000 trials, 'none' = no hang in at least 10 000 trials.
-import { readFileSync } from 'node:fs';
+// and the switches where QEMU changed) over its primitive's programs/<primitive>/common.s,
+// written once against the macro library in programs/lib/; a target picks, through
+// `.if TARGET_*`, which instructions each QEMU atomic becomes and which memory model runs them
+// (programs/README.md). `expected` is the verdict a fixed-seed campaign should reach: 'hang' =
+// a hang is found within 10 000 trials, 'none' = no hang in at least 10 000 trials.
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../asm/assembler.ts';
-import type { Program } from '../isa/program.ts';
-import type { ModelName } from '../emu/model/memory-model.ts';
 
 export type TargetName = 'armv8-llsc' | 'armv8-lse' | 'x86-tso';
 export type Expectation = 'hang' | 'none';
 
 export interface Target {
   name: TargetName;
-  /** The memory model the engine runs the program under. */
-  model: ModelName;
+  /** The memory model the engine runs the program under, by its name in emu/model (MODELS);
+   * campaign/workload.ts checks at compile time that it is one. */
+  model: 'armv8' | 'tso';
   /** Passed to the assembler: exactly one of the three is 1. */
   defines: Readonly<Record<'TARGET_LLSC' | 'TARGET_LSE' | 'TARGET_X86', number>>;
   description: string;
@@ -115,17 +113,4 @@ export function findProgram(name: string): ProgramEntry | undefined {
 
 export function findTarget(name: string): Target | undefined {
   return TARGETS.find((t) => t.name === name);
-}
-
-/**
- * Assembles a catalogued program for a target. `extraDefines` may override harness parameters
- * such as ROUNDS (rounds per trial). Bad source raises the assembler's SourceError.
- */
-export function assembleProgram(name: string, target: TargetName | Target, extraDefines: Record<string, number> = {}): Program {
-  const p = findProgram(name);
-  if (!p) throw new Error(`unknown program '${name}' (known: ${PROGRAMS.map((q) => q.name).join(', ')})`);
-  const t = typeof target === 'string' ? findTarget(target) : target;
-  if (!t) throw new Error(`unknown target '${String(target)}' (known: ${TARGETS.map((q) => q.name).join(', ')})`);
-  const source = readFileSync(p.file, 'utf8');
-  return assemble(source, { file: p.file, defines: { ...extraDefines, ...t.defines } });
 }

@@ -4,10 +4,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assemble, assembleLines, type AssembleOptions } from '../asm/assembler.ts';
 import { F, INSN_WORDS, NUM_REGS, Op, OP_COUNT } from '../isa/instructions.ts';
-import type { Program } from '../isa/program.ts';
-import { SourceError } from '../isa/source-error.ts';
+import { assemble, assembleLines, type AssembleOptions, type Program, SourceError } from '../index.ts';
 
 const INCLUDES: Record<string, string> = {
   'defs.s': '.equ LIMIT, 4\n.macro bump r\n add \\r, \\r, #1\n.endm\n',

@@ -8,29 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, assembleLines, type AssembleOptions, type AsmLine } from '../asm/assembler.ts';
-import {
-  ADDR_SHIFT,
-  AddrMode,
-  Barrier,
-  Cond,
-  F,
-  FLAG_ACQ,
-  FLAG_ACQPC,
-  FLAG_EXCL,
-  FLAG_IMM2,
-  FLAG_REL,
-  FLAG_SF,
-  INSN_WORDS,
-  Op,
-  REG_SP,
-  REG_ZR,
-  SHAMT_SHIFT,
-  SHTYPE_SHIFT,
-  Shift,
-} from '../isa/instructions.ts';
-import { DATA_BASE, STACK_BYTES, type Program } from '../isa/program.ts';
-import { SourceError } from '../isa/source-error.ts';
+import { ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_SP, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT } from '../isa/instructions.ts';
+import { DATA_BASE, STACK_BYTES } from '../isa/program.ts';
+import { type AsmLine, assemble, assembleLines, type AssembleOptions, type Program, SourceError } from '../index.ts';
 
 interface Fields {
   op: Op;

@@ -6,9 +6,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
-import { mergeRecords } from '../campaign/campaign.ts';
 import { repoRoot } from './support/corpus.ts';
+import { main, mergeRecords } from '../index.ts';
 
 const bin = join(repoRoot, 'bin/hangar.mjs');
 

@@ -1,11 +1,8 @@
 // Seed in, identical trace out: a trial's traceHash depends on its seed only, not on what the
 // machine ran before (state reuse) nor on the order trials run in; different seeds explore.
 import { describe, expect, it } from 'vitest';
-import { readLitmus } from '../litmus/parser.ts';
-import { litmusParamsFor, runLitmus } from '../campaign/litmus-run.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
 import { ownLitmusFiles } from './support/own-litmus.ts';
+import { litmusParamsFor, newMachine, readLitmus, runLitmus, runTrial, trialSeed } from '../index.ts';
 
 const files = ownLitmusFiles();
 

@@ -1,28 +1,22 @@
 // The explanation of a hang tells the reordering in the program's terms.
-import { describe, expect, it } from 'vitest';
-import { explain } from '../emu/observe/explain.ts';
-import { Tracer } from '../emu/observe/tracer.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { loadWorkload } from '../campaign/workload.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkload, newMachine, replay, runTrial, trialSeed } from '../index.ts';
 
 describe('explanation of qemu-event/v7.2 on armv8-llsc', () => {
   const w = loadWorkload('qemu-event/v7.2', { target: 'armv8-llsc' });
-  const m = newMachine(w.program, w.paramsFor);
   let seed = -1;
-  for (let i = 0; i < 2000 && seed < 0; i++) if (runTrial(m, trialSeed(4, i), w.paramsFor).verdict === 'hang') seed = trialSeed(4, i);
+  beforeAll(() => {
+    const m = newMachine(w.program, w.paramsFor);
+    for (let i = 0; i < 2000 && seed < 0; i++) if (runTrial(m, trialSeed(4, i), w.paramsFor).verdict === 'hang') seed = trialSeed(4, i);
+  });
 
   it('finds a hang to explain', () => {
     expect(seed).toBeGreaterThanOrEqual(0);
   });
 
   it("names the waiter's early flag load, the STLXR it passed, and the setter's stale read", () => {
-    const t = new Tracer();
-    m.exec.tracer = t;
-    const r = runTrial(m, seed, w.paramsFor);
-    m.exec.tracer = null;
+    const { result: r, machine: m, explanation: e } = replay(w.program, w.paramsFor, seed);
     expect(r.verdict).toBe('hang');
-    const e = explain(m, t.events, r.verdict);
     const text = e.lines.join('\n');
     const src = m.program.src;
     const at = (pc: number): string => src.text[pc];

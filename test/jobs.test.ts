@@ -2,13 +2,11 @@
 // (trial i uses trialSeed(S, i) and chunks merge in trial order), and a pool whose worker dies
 // must fail the run instead of hanging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLitmus } from '../litmus/parser.ts';
-import { main } from '../cli/main.ts';
-import { runLitmus } from '../campaign/litmus-run.ts';
-import { LITMUS_TASKS, mergeChunks, runLitmusOnPool } from '../campaign/pool/litmus-task.ts';
-import { chunks, TrialPool } from '../campaign/pool/trial-pool.ts';
 import { readFileSync } from 'node:fs';
 import { ownLitmusFiles } from './support/own-litmus.ts';
+import { LITMUS_TASKS, mergeChunks, runLitmusOnPool } from '../campaign/pool/litmus-task.ts';
+import { chunks, TrialPool } from '../campaign/pool/trial-pool.ts';
+import { main, readLitmus, runLitmus } from '../index.ts';
 
 const own = (name: string): string => {
   const f = ownLitmusFiles().find((p) => p.endsWith(`/${name}.litmus`));

@@ -3,8 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLitmus } from '../litmus/parser.ts';
-import { SourceError } from '../isa/source-error.ts';
+import { parseLitmus, SourceError } from '../index.ts';
 
 const VALID: Record<string, string> = {
   aarch64: `AArch64 MP+dmb+ctrl

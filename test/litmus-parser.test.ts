@@ -6,10 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Barrier, F, FLAG_ACQ, FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_ZR } from '../isa/instructions.ts';
-import { conditionHolds, evalProp, printCondition, type Condition } from '../litmus/condition.ts';
-import { parseLitmus, readLitmus, type Value } from '../litmus/parser.ts';
-import { DATA_BASE, type Program } from '../isa/program.ts';
-import { SourceError } from '../isa/source-error.ts';
+import { DATA_BASE } from '../isa/program.ts';
+import { type Condition, evalProp, printCondition } from '../litmus/condition.ts';
+import { type Value } from '../litmus/parser.ts';
+import { conditionHolds, parseLitmus, type Program, readLitmus, SourceError } from '../index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sharedLitmus = process.env.HANGAR_SHARED_LITMUS ?? path.resolve(repoRoot, '../shared/litmus');

@@ -3,9 +3,8 @@
 // observed, an Allowed one must be found. Runs everywhere, without the herd corpus.
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLitmus } from '../litmus/parser.ts';
-import { runLitmus } from '../campaign/litmus-run.ts';
 import { ownLitmusFiles, ownVerdicts } from './support/own-litmus.ts';
+import { readLitmus, runLitmus } from '../index.ts';
 
 const TRIALS = 3000;
 

@@ -1,11 +1,7 @@
 // A hang's seed replays it: the same traceHash in the inline layout and in the threads layout
 // (each core's run phase in a worker thread) with 1 and 2 workers.
 import { describe, expect, it } from 'vitest';
-import { PROGRAMS, TARGETS } from '../programs/catalog.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
-import { loadWorkload } from '../campaign/workload.ts';
-import { layoutMachine } from '../emu/threads/layout.ts';
+import { layoutMachine, loadWorkload, newMachine, PROGRAMS, runTrial, TARGETS, trialSeed } from '../index.ts';
 
 const cells = PROGRAMS.flatMap((p) => TARGETS.filter((t) => p.expected[t.name] === 'hang').map((t) => ({ program: p.name, target: t.name })));
 

@@ -8,11 +8,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, REG_ZR, ADDR_SHIFT, AddrMode, Cond, Shift,
-  SHAMT_SHIFT, SHTYPE_SHIFT } from '../isa/instructions.ts';
-import { DATA_BASE, type Program } from '../isa/program.ts';
-import { parseLitmus, type ObservedVar } from '../litmus/parser.ts';
 import { enumerateSc, scStates, type ScOptions } from './support/sc-enumerator.ts';
+import { ADDR_SHIFT, AddrMode, Cond, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT } from '../isa/instructions.ts';
+import { DATA_BASE } from '../isa/program.ts';
+import { type ObservedVar } from '../litmus/parser.ts';
+import { parseLitmus, type Program } from '../index.ts';
 
 // ---- a tiny hand packer ----
 

@@ -3,12 +3,11 @@
 // reach exactly the enumerator's final states: nothing more (soundness), nothing less
 // (completeness, given enough trials).
 import { describe, expect, it } from 'vitest';
-import { readLitmus, type LitmusTest } from '../litmus/parser.ts';
-import { runLitmus } from '../campaign/litmus-run.ts';
 import { scStates } from './support/sc-enumerator.ts';
 import { canonical } from './support/conformance.ts';
 import { corpusOrSkipReason } from './support/corpus.ts';
 import { ownLitmusFiles } from './support/own-litmus.ts';
+import { type LitmusTest, readLitmus, runLitmus } from '../index.ts';
 
 const TRIALS = 1500;
 

@@ -4,21 +4,11 @@
 // verdict that names the core, never a hang.
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../asm/assembler.ts';
-import { conditionHolds } from '../litmus/condition.ts';
-import { readLitmus, type LitmusTest } from '../litmus/parser.ts';
-import type { Program } from '../isa/program.ts';
-import { defaultModel, finalState, litmusParamsFor, locationNames } from '../campaign/litmus-run.ts';
-import { Machine } from '../emu/machine/machine.ts';
-import { MODELS } from '../emu/model/memory-model.ts';
-import { programParams } from '../emu/model/params.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { runTrial, type ParamsFor } from '../emu/machine/trial.ts';
-import { loadWorkload } from '../campaign/workload.ts';
-import { threadsMachine, ThreadsDriver } from '../emu/threads/threads-driver.ts';
 import { canonical } from './support/conformance.ts';
 import { corpusOrSkipReason } from './support/corpus.ts';
 import { ownLitmusFiles, ownVerdicts } from './support/own-litmus.ts';
+import { ThreadsDriver, threadsMachine } from '../emu/threads/threads-driver.ts';
+import { assemble, conditionHolds, defaultModel, finalState, litmusParamsFor, type LitmusTest, loadWorkload, locationNames, Machine, MODELS, type ParamsFor, type Program, programParams, readLitmus, runTrial, trialSeed } from '../index.ts';
 
 const WORKER_COUNTS = [1, 2, 4];
 

@@ -1,11 +1,7 @@
 // A replay trace holds what the trial did, not what a promise lookahead imagined: in a load
 // buffering outcome (which needs a promise) each core of LB executed exactly one load.
 import { describe, expect, it } from 'vitest';
-import { parseLitmus } from '../litmus/parser.ts';
-import { finalState, litmusParamsFor, locationNames } from '../campaign/litmus-run.ts';
-import { trialSeed } from '../emu/model/prng.ts';
-import { Tracer } from '../emu/observe/tracer.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
+import { finalState, litmusParamsFor, locationNames, newMachine, parseLitmus, replay, runTrial, trialSeed } from '../index.ts';
 
 const LB = `AArch64 LB-trace
 { 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
@@ -29,12 +25,9 @@ describe('tracer', () => {
       }
     }
     expect(seed, 'an LB outcome (needs a promise)').toBeGreaterThanOrEqual(0);
-    const tracer = new Tracer();
-    m.exec.tracer = tracer;
-    const r = runTrial(m, seed, pf);
-    m.exec.tracer = null;
+    const { result: r, events } = replay(t.program, pf, seed);
     expect(r.verdict).toBe('ok');
-    const reads = tracer.events.filter((e) => e.kind === 'read');
+    const reads = events.filter((e) => e.kind === 'read');
     expect(reads.map((e) => e.core).sort()).toEqual([0, 1]);
   });
 });

@@ -4,10 +4,8 @@
 // never are.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkload } from '../campaign/workload.ts';
-import { newMachine, runTrial } from '../emu/machine/trial.ts';
-import { trialSeed } from '../emu/model/prng.ts';
 import { repoRoot } from './support/corpus.ts';
+import { loadWorkload, newMachine, runTrial, trialSeed } from '../index.ts';
 
 const fixture = (n: string): string => join(repoRoot, 'test/fixtures', n);
 

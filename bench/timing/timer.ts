@@ -1,7 +1,11 @@
-// Per-core cycle accounting: an observer of the executor (`exec.timer`) that turns the
-// instructions a trial executes into emulated cycles under a cost table (bench/costs/*.json).
-// It never draws randomness and never writes machine state, so a trial takes the same
-// execution, with the same traceHash, with or without it. Off (null) in every normal run.
+// Per-core cycle accounting: an Observer of the executor (emu/core/observer.ts) that turns the
+// instructions a trial executes into emulated cycles under a cost table (cost-table.ts,
+// bench/costs/*.json). It never draws randomness and never writes machine state, so a trial
+// takes the same execution, with the same traceHash, with or without it. Only the benchmarks
+// attach one. What each opcode reads and writes comes from isa/opcodes.ts, and which accesses
+// are releases, acquiring RMWs or full barriers under the model from emu/model/memory-model.ts:
+// the executor answers by the same functions. Loads are timed by their own flags (LDAR, LDAPR),
+// not by the model's load floor: under TSO a plain MOV load costs what it costs on x86.
 //
 // The core model (README.md, "Barrier cost", explains it with the tables):
 //   - issue: instructions enter an out-of-order window in order, `issueWidth` per cycle; an
@@ -34,124 +38,33 @@
 // against the whole log and see every migration. System calls are not timed (the kernel is
 // outside the model). Timing works with the inline run-phase driver only: worker threads run
 // their own executors.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as isa from '../../isa/instructions.ts';
-import type { TargetName } from '../../programs/catalog.ts';
+import * as opcodes from '../../isa/opcodes.ts';
+import type { OpInfo } from '../../isa/opcodes.ts';
 import type { CoreState } from '../../emu/core/core-state.ts';
-import * as ex from '../../emu/core/executor.ts';
-import type { Executor } from '../../emu/core/executor.ts';
+import type { Execution, Observer } from '../../emu/core/observer.ts';
+import * as phase from '../../emu/core/phase.ts';
 import type { Machine } from '../../emu/machine/machine.ts';
-import type { ParamsFor } from '../../emu/machine/trial.ts';
+import * as mm from '../../emu/model/memory-model.ts';
+import type { ParamsFor } from '../../emu/model/params.ts';
+import { costValues, type CostKey, type Costs, type CostTable } from './cost-table.ts';
 
-// Module-local aliases (see executor.ts: imported bindings are getters under tsx).
-const { AddrMode, ADDR_MASK, ADDR_SHIFT, Barrier, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, INSN_WORDS, NUM_REGS, Op, REG_ZR } = isa;
-const { Mode } = ex;
+// Module-local aliases of imported bindings (see emu/core/access.ts).
+const { Barrier, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_REL, INSN_WORDS, NUM_REGS, Op, OP_COUNT, REG_ZR } = isa;
+const { OPCODES, OpClass, resultReg, sourceRegs, writesBack } = opcodes;
+const { Mode } = phase;
+const { atomicAcquires, atomicReleases, barrierKind, storeExclusiveReleases, storeReleases } = mm;
 
-/** Every entry a cost table must give, in cycles unless noted. */
-export const COST_KEYS = [
-  'issueWidth', // instructions entering the out-of-order window per cycle
-  'rob', // reorder-buffer entries (instructions in flight)
-  'alu', // latency of an ALU/move/compare instruction
-  'mul', // latency of MUL
-  'l1Load', // load-to-use latency of a load that hits the L1 (or forwards from the store buffer)
-  'storeCommit', // from a store's execution to its visibility, line already held
-  'lineTransfer', // fetching a line whose newest version another core wrote
-  'ldar', // extra latency of LDAR / LDAXR over a plain load (ordering waits are modelled apart)
-  'ldapr', // extra latency of LDAPR over a plain load
-  'stlr', // extra cycles before a release store (STLR / STLXR) becomes visible
-  'ldxr', // extra latency of a load-exclusive over a plain load
-  'stxr', // store-exclusive: cycles until its status register is ready
-  'ldadd', // LSE LDADD / x86 LOCK XADD, ADD, SUB, INC, DEC
-  'ldclr', // LSE LDCLR / x86 LOCK AND
-  'ldeor', // LSE LDEOR / x86 LOCK XOR
-  'ldset', // LSE LDSET / x86 LOCK OR
-  'swp', // LSE SWP / x86 XCHG with memory
-  'cas', // LSE CAS / x86 LOCK CMPXCHG
-  'dmbFull', // DMB ISH / MFENCE, once what it waits for is done
-  'dmbLoad', // DMB ISHLD, once earlier loads are done
-  'dmbStore', // DMB ISHST
-  'isb', // ISB (pipeline refill)
-] as const;
-
-export type CostKey = (typeof COST_KEYS)[number];
-export type Costs = Readonly<Record<CostKey, number>>;
-
-export interface CostEntry {
-  value: number;
-  /** Where the number comes from, or the assumption behind it. */
-  source: string;
-}
-
-/** A cost table as stored in bench/costs/<name>.json. */
-export interface CostTable {
-  name: string;
-  /** The core the figures describe. */
-  core: string;
-  /** The hangar targets it times. */
-  targets: TargetName[];
-  costs: Record<CostKey, CostEntry>;
-  /** Sources cited by several entries, and remarks. */
-  notes?: string[];
-}
-
-const COSTS_DIR = fileURLToPath(new URL('../costs/', import.meta.url));
-
-/** Which table times which target. */
-export const TABLE_FOR_TARGET: Readonly<Record<TargetName, string>> = {
-  'armv8-llsc': 'neoverse-n1',
-  'armv8-lse': 'neoverse-n1',
-  'x86-tso': 'x86-skylake',
-};
-
-/** Checks a parsed cost table; throws an Error naming the file and the bad entry. */
-export function validateCostTable(t: unknown, file: string): CostTable {
-  const bad = (what: string): never => {
-    throw new Error(`${file}: ${what}`);
-  };
-  if (typeof t !== 'object' || t === null) bad('expected a JSON object');
-  const o = t as Record<string, unknown>;
-  if (typeof o.name !== 'string' || o.name === '') bad('"name" must be a non-empty string');
-  if (typeof o.core !== 'string' || o.core === '') bad('"core" must be a non-empty string');
-  if (!Array.isArray(o.targets) || o.targets.length === 0) bad('"targets" must list the targets the table times');
-  if (typeof o.costs !== 'object' || o.costs === null) bad('"costs" must be an object');
-  const costs = o.costs as Record<string, unknown>;
-  for (const k of COST_KEYS) {
-    const e = costs[k] as Record<string, unknown> | undefined;
-    if (e === undefined) bad(`cost "${k}" is missing`);
-    const v = e!.value;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(`cost "${k}": "value" must be a number >= 0`);
-    if ((k === 'issueWidth' || k === 'rob') && !((v as number) >= 1)) bad(`cost "${k}" must be at least 1`);
-    if (typeof e!.source !== 'string' || (e!.source as string).trim() === '') bad(`cost "${k}": "source" must say where the number comes from`);
-  }
-  for (const k of Object.keys(costs)) if (!(COST_KEYS as readonly string[]).includes(k)) bad(`unknown cost "${k}" (expected: ${COST_KEYS.join(', ')})`);
-  return t as CostTable;
-}
-
-export function loadCostTable(file: string): CostTable {
-  return validateCostTable(JSON.parse(readFileSync(file, 'utf8')), file);
-}
-
-export function costTableForTarget(target: TargetName): CostTable {
-  const file = `${COSTS_DIR}${TABLE_FOR_TARGET[target]}.json`;
-  const t = loadCostTable(file);
-  if (!t.targets.includes(target)) throw new Error(`${file}: does not list target ${target}`);
-  return t;
-}
-
-export function costValues(t: CostTable): Costs {
-  const out = {} as Record<CostKey, number>;
-  for (const k of COST_KEYS) out[k] = t.costs[k].value;
-  return out;
-}
+/** The cost entry of each LSE atomic. */
+const ATOMIC_COST: ReadonlyArray<readonly [isa.Op, CostKey]> = [
+  [Op.SWP, 'swp'], [Op.CAS, 'cas'], [Op.LDADD, 'ldadd'], [Op.LDCLR, 'ldclr'], [Op.LDEOR, 'ldeor'], [Op.LDSET, 'ldset'],
+];
 
 const max = (a: number, b: number): number => (a > b ? a : b);
 
-interface HasPruner {
-  pruner?: { dropped: number };
-}
-
-export class Timer {
+export class Timer implements Observer {
+  /** The timer reads the log during the trial only: pruning may renumber it (see renumbered). */
+  readonly keepsLog = false;
   readonly table: CostTable;
   readonly costs: Costs;
   private readonly machine: Machine;
@@ -196,7 +109,12 @@ export class Timer {
   private rdXfer = 0;
   private wrXfer = 0;
   private wrote = 0;
-  private prunedSeen = 0;
+  /** Per Op: the latency of the register result of a move, ALU op, select or branch. */
+  private readonly latency: Float64Array;
+  /** Per Op: the cost of an LSE atomic. */
+  private readonly atomicCost: Float64Array;
+  /** Scratch for an instruction's source registers. */
+  private readonly src = new Int32Array(4);
 
   constructor(machine: Machine, table: CostTable) {
     this.machine = machine;
@@ -223,16 +141,28 @@ export class Timer {
     this.orderWait = new Float64Array(n);
     this.watchSlot = new Int32Array(machine.program.length);
     this.reached = new Float64Array(0);
+    const C = this.costs;
+    this.latency = new Float64Array(OP_COUNT);
+    this.atomicCost = new Float64Array(OP_COUNT);
+    for (const info of OPCODES) {
+      const cls = info.cls;
+      if (cls === OpClass.MOVE || cls === OpClass.ALU || cls === OpClass.SELECT || (cls === OpClass.BRANCH && info.op !== Op.B)) this.latency[info.op] = C.alu;
+      else if (cls === OpClass.MUL) this.latency[info.op] = C.mul;
+      // B is predicted and has no result: it costs nothing.
+    }
+    for (const [op, key] of ATOMIC_COST) this.atomicCost[op] = C[key];
   }
 
   /** Starts observing the machine's executor. */
   attach(): this {
-    this.machine.exec.timer = this;
+    const exec = this.machine.exec;
+    if (exec.observer !== null && exec.observer !== this) throw new Error('timer: the executor already has an observer');
+    exec.observer = this;
     return this;
   }
 
   detach(): void {
-    if (this.machine.exec.timer === this) this.machine.exec.timer = null;
+    if (this.machine.exec.observer === this) this.machine.exec.observer = null;
   }
 
   /** Back to cycle 0 (a new trial or attempt). Watches stay, their times are cleared. */
@@ -242,7 +172,6 @@ export class Timer {
     this.robPos.fill(0);
     this.reached.fill(-1);
     this.rdXfer = this.wrXfer = this.wrote = 0;
-    this.prunedSeen = this.prunedCount();
   }
 
   /** Records, per core, when the instruction at `pc` first retires; returns the watch id. */
@@ -269,12 +198,11 @@ export class Timer {
     return this.retired[core];
   }
 
-  // ------------------------------------------------------------ hooks called by the executor
+  // ------------------------------------------------------------ the Observer hooks
+  // A promise lookahead is not execution: the executor does not report it (see promises.ts).
 
   /** A read of message m of loc (plain load, exclusive load or an atomic's read). */
-  read(exec: Executor, c: CoreState, loc: number, m: number): void {
-    if (exec.mode === Mode.SOLO) return; // a promise lookahead is not execution
-    this.checkPruned();
+  read(exec: Execution, c: CoreState, loc: number, _half: number, _wide: boolean, m: number): void {
     if (m === 0 || m > exec.n || exec.log.tid[m] === c.id) return; // initial value, own write
     const h = c.id * this.nLocs + loc;
     if (this.have[h] >= m) return;
@@ -283,9 +211,7 @@ export class Timer {
   }
 
   /** A write to loc that gets timestamp t (called before the core's views move). */
-  write(exec: Executor, c: CoreState, loc: number, t: number): void {
-    if (exec.mode === Mode.SOLO) return;
-    this.checkPruned();
+  write(exec: Execution, c: CoreState, loc: number, t: number): void {
     this.wrote = 1;
     const h = c.id * this.nLocs + loc;
     if (c.coh[loc] <= exec.n) {
@@ -298,78 +224,50 @@ export class Timer {
     this.have[h] = exec.mode === Mode.RUN ? exec.n : t;
   }
 
+  /** System calls are not timed (the kernel is outside the model). */
+  syscall(): void {}
+
+  /** Pruning renumbers timestamps: forget which versions each core holds (a few extra
+   * transfers after each pruning, which happens at most once per doubling of the log). */
+  renumbered(): void {
+    this.have.fill(0);
+  }
+
   /** The instruction at pc was executed by core c. */
-  step(exec: Executor, c: CoreState, pc: number): void {
-    if (exec.mode === Mode.SOLO) {
-      this.rdXfer = this.wrXfer = this.wrote = 0;
-      return;
-    }
-    this.checkPruned();
+  step(exec: Execution, c: CoreState, pc: number): void {
     const C = this.costs;
     const k = c.id;
     const code = exec.code;
     const b = pc * INSN_WORDS;
     const op = code[b];
+    const info = OPCODES[op];
     const flags = code[b + F.FLAGS];
-    const rt = code[b + F.RT];
-    const rn = code[b + F.RN];
-    const rm = code[b + F.RM];
     const model = exec.params.model;
-    const R = this.regReady;
     const base = k * NUM_REGS;
-    const ready = (r: number): number => (r === REG_ZR ? 0 : R[base + r]);
-    const setReady = (r: number, t: number): void => {
-      if (r !== REG_ZR) R[base + r] = t;
-    };
 
     // Enter the window: in order, issueWidth per cycle, behind the instruction rob places back.
     const ri = k * this.robSize + this.robPos[k];
     const t0 = max(this.issue[k], this.robRing[ri]);
     let nextIssue = t0 + this.issueStep;
     let done = t0;
+    // When the source registers (address, data, operands) are ready.
+    const ns = sourceRegs(code, b, this.src);
+    let srcReady = t0;
+    for (let i = 0; i < ns; i++) srcReady = max(srcReady, this.ready(base, this.src[i]));
 
-    switch (op) {
-      case Op.MOVI:
-        done = t0 + C.alu;
-        setReady(rt, done);
-        break;
-      case Op.MOVK:
-        done = max(t0, ready(rt)) + C.alu;
-        setReady(rt, done);
-        break;
-      case Op.ADD: case Op.SUB: case Op.ADDS: case Op.SUBS: case Op.AND: case Op.ANDS: case Op.ORR: case Op.EOR:
-      case Op.LSL: case Op.LSR: case Op.ASR: case Op.MUL: {
-        let te = max(t0, ready(rn));
-        if ((flags & FLAG_IMM2) === 0) te = max(te, ready(rm));
-        done = te + (op === Op.MUL ? C.mul : C.alu);
-        setReady(rt, done);
-        if (op === Op.ADDS || op === Op.SUBS || op === Op.ANDS) this.flagsReady[k] = done;
+    switch (info.cls) {
+      // Moves, arithmetic, selects, branches: executed when their sources (and flags) are
+      // ready. Branches are predicted: they resolve (and can retire) once their inputs are
+      // ready, but never hold back the instructions after them.
+      case OpClass.MOVE: case OpClass.ALU: case OpClass.MUL: case OpClass.SELECT: case OpClass.BRANCH: {
+        const te = info.readsFlags ? max(srcReady, this.flagsReady[k]) : srcReady;
+        done = te + this.latency[op];
+        this.results(base, code, b, info, done);
+        if (info.setsFlags) this.flagsReady[k] = done;
         break;
       }
-      case Op.CSEL: case Op.CSINC: case Op.CSINV: case Op.CSNEG:
-        done = max(max(t0, this.flagsReady[k]), max(ready(rn), ready(rm))) + C.alu;
-        setReady(rt, done);
-        break;
-      // Branches are predicted: they resolve (and can retire) once their inputs are ready,
-      // but never hold back the instructions after them.
-      case Op.B:
-        break;
-      case Op.BL:
-        done = t0 + C.alu;
-        setReady(30, done);
-        break;
-      case Op.BCOND:
-        done = max(t0, this.flagsReady[k]) + C.alu;
-        break;
-      case Op.CBZ: case Op.CBNZ: case Op.TBZ: case Op.TBNZ:
-        done = max(t0, ready(rt)) + C.alu;
-        break;
-      case Op.BR: case Op.RET:
-        done = max(t0, ready(rn)) + C.alu;
-        break;
-      case Op.LDR: case Op.LDP: {
-        const addr = this.addrReady(k, op, flags, rn, rm);
-        let te = max(max(t0, addr), this.memFloor[k]);
+      case OpClass.LOAD: case OpClass.LOAD_PAIR: {
+        let te = max(srcReady, this.memFloor[k]);
         const acq = (flags & FLAG_ACQ) !== 0;
         const acqPc = (flags & FLAG_ACQPC) !== 0;
         if (acq) te = max(te, this.relDrain[k]); // RCsc: LDAR is not satisfied before an earlier STLR is visible
@@ -378,48 +276,43 @@ export class Timer {
         else if (acqPc) lat += C.ldapr;
         if ((flags & FLAG_EXCL) !== 0) lat += C.ldxr;
         done = te + lat;
-        setReady(rt, done);
-        if (op === Op.LDP) setReady(rm, done);
-        this.writebackReady(k, flags, rn, te + C.alu);
+        this.results(base, code, b, info, done);
+        this.writeback(base, code, b, te + C.alu);
         this.ldDone[k] = max(this.ldDone[k], done);
         if (acq || acqPc) this.memFloor[k] = max(this.memFloor[k], done);
         break;
       }
-      case Op.STR: case Op.STP: {
-        let te = max(max(t0, this.addrReady(k, op, flags, rn, rm)), max(ready(rt), this.memFloor[k]));
-        if (op === Op.STP) te = max(te, ready(rm));
+      case OpClass.STORE: case OpClass.STORE_PAIR: {
+        const te = max(srcReady, this.memFloor[k]);
         const relInsn = (flags & FLAG_REL) !== 0;
-        this.drainStore(k, te, relInsn || model.storeRelease, relInsn ? C.stlr : 0);
-        this.writebackReady(k, flags, rn, te + C.alu);
+        this.drainStore(k, te, storeReleases(model, flags), relInsn ? C.stlr : 0);
+        this.writeback(base, code, b, te + C.alu);
         done = te + C.alu;
         break;
       }
-      case Op.STXR: {
-        const te = max(max(t0, ready(rn)), max(ready(rt), this.memFloor[k]));
+      case OpClass.STORE_EXCLUSIVE: {
+        const te = max(srcReady, this.memFloor[k]);
         done = te + C.stxr;
-        setReady(rm, done); // the status register
+        this.results(base, code, b, info, done); // the status register
         if (this.wrote !== 0) {
           const relInsn = (flags & FLAG_REL) !== 0;
-          this.drainStore(k, te, relInsn || model.storeRelease || model.rmwFull, relInsn ? C.stlr : 0);
+          this.drainStore(k, te, storeExclusiveReleases(model, flags), relInsn ? C.stlr : 0);
           if (model.rmwFull) this.memFloor[k] = max(this.memFloor[k], this.sbDrain[k]); // a locked RMW
         }
         break;
       }
-      case Op.SWP: case Op.CAS: case Op.LDADD: case Op.LDCLR: case Op.LDEOR: case Op.LDSET: {
-        const isCas = op === Op.CAS;
-        const noret = (isCas ? rm : rt) === REG_ZR;
-        const acq = ((flags & FLAG_ACQ) !== 0 && !noret) || model.rmwFull;
-        const rel = (flags & FLAG_REL) !== 0 || model.rmwFull;
-        let te = max(max(t0, ready(rn)), max(ready(rm), this.memFloor[k]));
-        if (isCas) te = max(te, ready(rt));
+      case OpClass.ATOMIC: {
+        const noret = resultReg(code, b) === REG_ZR;
+        const acq = atomicAcquires(model, flags, noret);
+        const rel = atomicReleases(model, flags);
+        let te = max(srcReady, this.memFloor[k]);
         if (rel) {
           // Its write is ordered after every earlier access: wait for them.
           const w = max(this.sbDrain[k], this.ldDone[k]);
           if (w > te) { this.orderWait[k] += w - te; te = w; }
         }
-        const opCost = op === Op.SWP ? C.swp : isCas ? C.cas : op === Op.LDADD ? C.ldadd : op === Op.LDCLR ? C.ldclr : op === Op.LDEOR ? C.ldeor : C.ldset;
-        done = te + opCost + (this.rdXfer !== 0 || this.wrXfer !== 0 ? C.lineTransfer : 0);
-        setReady(isCas ? rm : rt, done);
+        done = te + this.atomicCost[op] + (this.rdXfer !== 0 || this.wrXfer !== 0 ? C.lineTransfer : 0);
+        this.results(base, code, b, info, done);
         this.ldDone[k] = max(this.ldDone[k], done);
         if (this.wrote !== 0) {
           this.sbDrain[k] = max(this.sbDrain[k], done);
@@ -428,8 +321,8 @@ export class Timer {
         if (acq) this.memFloor[k] = max(this.memFloor[k], done);
         break;
       }
-      case Op.DMB: {
-        const kind = model.fenceFull ? Barrier.FULL : code[b + F.EXTRA];
+      case OpClass.BARRIER: {
+        const kind = barrierKind(model, code[b + F.EXTRA]);
         // Every barrier holds back issue until it completes; what it first waits for depends on its kind.
         let te = t0;
         let cost: number;
@@ -448,11 +341,11 @@ export class Timer {
         nextIssue = done;
         break;
       }
-      case Op.ISB:
+      case OpClass.ISB:
         done = max(t0, this.retired[k]) + C.isb; // refetch after everything before it
         nextIssue = done;
         break;
-      default: // NOP, CLREX
+      default: // NOP, CLREX (system calls and HALT are not reported)
         break;
     }
 
@@ -479,20 +372,24 @@ export class Timer {
 
   // ------------------------------------------------------------ helpers
 
-  /** When the registers forming a memory access's address are ready. */
-  private addrReady(k: number, op: number, flags: number, rn: number, rm: number): number {
-    const base = k * NUM_REGS;
-    let t = rn === REG_ZR ? 0 : this.regReady[base + rn];
-    const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
-    if ((op === Op.LDR || op === Op.STR) && (mode === AddrMode.REG || mode === AddrMode.SXTW || mode === AddrMode.UXTW) && rm !== REG_ZR) {
-      t = max(t, this.regReady[base + rm]);
-    }
-    return t;
+  /** When register r of the core whose registers start at base is ready (the zero register: always). */
+  private ready(base: number, r: number): number {
+    return r === REG_ZR ? 0 : this.regReady[base + r];
   }
 
-  private writebackReady(k: number, flags: number, rn: number, t: number): void {
-    const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
-    if ((mode === AddrMode.PRE || mode === AddrMode.POST) && rn !== REG_ZR) this.regReady[k * NUM_REGS + rn] = t;
+  /** The instruction's register results (and X30 for BL) are ready at t. */
+  private results(base: number, code: Int32Array, b: number, info: OpInfo, t: number): void {
+    for (const f of info.writes) {
+      const r = code[b + f];
+      if (r !== REG_ZR) this.regReady[base + r] = t;
+    }
+    if (info.link) this.regReady[base + 30] = t;
+  }
+
+  /** A pre- or post-index access writes its base register back at t. */
+  private writeback(base: number, code: Int32Array, b: number, t: number): void {
+    const rn = code[b + F.RN];
+    if (writesBack(code[b + F.FLAGS]) && rn !== REG_ZR) this.regReady[base + rn] = t;
   }
 
   /** Puts a store executed at te into the store buffer; release stores wait for earlier accesses. */
@@ -502,20 +399,6 @@ export class Timer {
     const visible = max(this.sbDrain[k], start + extra + (this.wrXfer !== 0 ? C.lineTransfer : C.storeCommit));
     this.sbDrain[k] = visible;
     if (release) this.relDrain[k] = visible;
-  }
-
-  private prunedCount(): number {
-    return (this.machine as unknown as HasPruner).pruner?.dropped ?? 0;
-  }
-
-  /** Pruning renumbers timestamps: forget which versions each core holds (a few extra
-   * transfers after each pruning, which happens at most once per doubling of the log). */
-  private checkPruned(): void {
-    const d = this.prunedCount();
-    if (d !== this.prunedSeen) {
-      this.prunedSeen = d;
-      this.have.fill(0);
-    }
   }
 }
 

@@ -5,10 +5,14 @@
 // count and first errors equal those of the in-process run, for every number of workers.
 import { readFileSync } from 'node:fs';
 import { parseLitmus, readLitmus, type LitmusTest } from '../../litmus/parser.ts';
-import { defaultModel, litmusParamsFor, runLitmus, stateKey, summarise, type LitmusOutcome } from '../litmus-run.ts';
-import { Machine } from '../../emu/machine/machine.ts';
+import { stateKey } from '../../litmus/state.ts';
+import { newMachine } from '../../emu/machine/trial.ts';
+import type { Machine } from '../../emu/machine/machine.ts';
 import type { ModelName } from '../../emu/model/memory-model.ts';
-import { chunks, TrialPool, type Task, type TaskHandler } from './trial-pool.ts';
+import { litmusParamsFor } from '../../emu/model/params.ts';
+import { defaultModel, runLitmus, summarise, type LitmusOutcome } from '../litmus-run.ts';
+import type { Task, TaskHandler } from './task.ts';
+import { chunks, TrialPool } from './trial-pool.ts';
 
 export const LITMUS_TASKS = new URL(import.meta.url).href;
 
@@ -35,7 +39,7 @@ let cached: { file: string; text: string; model: ModelName; test: LitmusTest; ma
 function litmusChunk(task: LitmusTask): LitmusChunk {
   if (!cached || cached.file !== task.file || cached.text !== task.text || cached.model !== task.model) {
     const test = parseLitmus(task.text, task.file);
-    cached = { file: task.file, text: task.text, model: task.model, test, machine: new Machine(test.program, litmusParamsFor(task.model)(0, 0)) };
+    cached = { file: task.file, text: task.text, model: task.model, test, machine: newMachine(test.program, litmusParamsFor(task.model)) };
   }
   const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from, machine: cached.machine });
   return { histogram: r.histogram, aborted: r.aborted, restarts: r.restarts, errors: r.errors };

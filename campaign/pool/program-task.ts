@@ -6,7 +6,8 @@ import { countOf, type Cell, type CellRunner, type Shard, type TrialRange } from
 import { trialSeed } from '../../emu/model/prng.ts';
 import { newMachine, runTrial, type TrialResult } from '../../emu/machine/trial.ts';
 import { loadWorkload, type Workload } from '../workload.ts';
-import { TrialPool, type Task, type TaskHandler } from './trial-pool.ts';
+import type { Task, TaskHandler } from './task.ts';
+import type { TrialPool } from './trial-pool.ts';
 
 export const PROGRAM_TASKS = new URL(import.meta.url).href;
 

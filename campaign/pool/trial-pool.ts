@@ -3,7 +3,7 @@
 // (trial i always uses trialSeed(seed, i), so a task's result does not depend on which worker
 // runs it or when). A task's kind names a handler; handler modules export
 // `taskHandlers: Record<kind, TaskHandler>` and are loaded by every worker at start
-// (litmus: emu/threads/litmus-task.ts). `map` returns results in task order, so callers merge
+// (litmus: litmus-task.ts, campaigns: program-task.ts). `map` returns results in task order, so callers merge
 // them in trial order and get the same output for every N.
 //
 // Failures: a worker that throws, runs out of memory or exits rejects the task it was running
@@ -11,19 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { connect, type Remote } from '../../emu/threads/comlink.ts';
-import type { TrialWorkerApi } from './trial-worker.ts';
-
-export interface Task {
-  kind: string;
-  /** The run's seed: trial i of the run uses trialSeed(seed, i). */
-  seed: number;
-  /** First trial index and number of trials of this task. */
-  from: number;
-  count: number;
-  [arg: string]: unknown;
-}
-
-export type TaskHandler = (task: Task) => unknown;
+import type { Task, TrialWorkerApi } from './task.ts';
 
 export interface PoolOptions {
   /** Worker threads (default: host cores). */

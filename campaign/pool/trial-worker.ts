@@ -1,11 +1,11 @@
 // A trial-pool worker: loads the handler modules it is given, then runs tasks by kind.
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { serve } from '../../emu/threads/comlink.ts';
-import type { Task, TaskHandler } from './trial-pool.ts';
+import type { Task, TaskHandler, TrialWorkerApi } from './task.ts';
 
 const handlers = new Map<string, TaskHandler>();
 
-const api = {
+const api: TrialWorkerApi = {
   async load(modules: string[]): Promise<string[]> {
     for (const url of modules) {
       const mod = (await import(url)) as { taskHandlers?: Record<string, TaskHandler> };
@@ -20,7 +20,5 @@ const api = {
     return h(task);
   },
 };
-
-export type TrialWorkerApi = typeof api;
 
 serve(api, parentPort as MessagePort);

@@ -6,8 +6,11 @@ import { TrialPool } from '../../campaign/pool/trial-pool.ts';
 import { readFileSync } from 'node:fs';
 import { PROGRAMS, TARGETS } from '../../programs/catalog.ts';
 import {
-  allCells, JsonlWriter, mergeRecords, runCampaign, summaryTable, type CampaignSummary, type CellRunner, type HangRecord, type Shard,
+  allCells, runCampaign, type CampaignSummary, type CellRunner, type HangRecord, type Shard,
 } from '../../campaign/campaign.ts';
+import { JsonlWriter } from '../../campaign/jsonl.ts';
+import { mergeRecords } from '../../campaign/merge.ts';
+import { summaryTable } from '../reporters/campaign-table.ts';
 import { explain, traceLines } from '../../emu/observe/explain.ts';
 import type { Machine } from '../../emu/machine/machine.ts';
 import { Tracer } from '../../emu/observe/tracer.ts';
@@ -42,7 +45,7 @@ export type TrialRunner = (w: Workload, seed: number, tracer?: Tracer) => Promis
 
 export const inlineTrial: TrialRunner = async (w, seed, tracer) => {
   const m = newMachine(w.program, w.paramsFor);
-  if (tracer) m.exec.tracer = tracer;
+  if (tracer) m.exec.observer = tracer;
   return { r: runTrial(m, seed, w.paramsFor), m };
 };
 

@@ -31,15 +31,26 @@ export enum S {
   PLAN_POS,
   /** Instructions executed (wraps at 2^31; the machine keeps the exact total). */
   STEPS,
-  /** Kernel wait: what the core is blocked on (see emu/kernel.ts). */
+  /** Kernel wait: what the core is blocked on (see emu/machine/kernel.ts). */
   WAIT_KIND,
   WAIT_ARG,
   EXIT_CODE,
   /** Count of operations that may change state beyond the core's registers (store-exclusives,
-   * atomics, effectful system calls): a spinning core performs none (emu/hang-detector.ts). */
+   * atomics, effectful system calls): a spinning core performs none (emu/machine/hang-detector.ts). */
   EFFECTS,
   COUNT,
 }
+
+/**
+ * The scalar slots that hold timestamps (views, the flags' views, the exclusive monitor's
+ * message and view). Every renumbering of the log maps exactly these: the end-of-epoch remap of
+ * provisional timestamps (emu/machine/machine.ts) and pruning (emu/machine/pruning.ts), along
+ * with the per-register and per-location views. The promise slots are not among them: promises
+ * are appended with final timestamps, and pruning waits until no promise is outstanding.
+ */
+export const TIMESTAMP_SLOTS: readonly S[] = [
+  S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_TS, S.XCL_V,
+];
 
 export const MAX_PROMISES = 8;
 export const MAX_PLAN = 512;
@@ -71,7 +82,7 @@ export class CoreState {
   readonly fwdEx: Int32Array;
   /** Post view of the read of that RMW. */
   readonly fwdX: Int32Array;
-  /** Promise-guided execution: the recorded choices (see emu/promises.ts). */
+  /** Promise-guided execution: the recorded choices (see emu/core/promises.ts). */
   readonly plan: Int32Array;
 
   static words(locations: number): number {

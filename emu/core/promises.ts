@@ -8,11 +8,12 @@
 // write) are candidates; one is appended as a promise. The lookahead's choices become the
 // core's plan, which guides its reads while the promise is outstanding. Guidance only biases
 // choices: soundness rests on the trial being discarded if any promise is left unfulfilled.
-import { CoreState, MAX_PLAN, MAX_PROMISES, S } from './core-state.ts';
-import { Mode, type Executor } from './executor.ts';
 import { MSG_PROMISE } from '../memory/message-log.ts';
-import { below, type Rng } from '../model/prng.ts';
 import { WriteBuffer } from '../memory/write-buffer.ts';
+import { below, type Rng } from '../model/prng.ts';
+import { CoreState, MAX_PLAN, MAX_PROMISES, S } from './core-state.ts';
+import type { Executor } from './executor.ts';
+import { Mode } from './phase.ts';
 
 export class PromiseMaker {
   private readonly scratch: CoreState;
@@ -22,29 +23,21 @@ export class PromiseMaker {
     this.scratch = new CoreState(-1, locations);
   }
 
-  /** Tries to add one promise for core c; returns true if one was made. */
-  attempt(ex: Executor, c: CoreState, rng: Rng, lookahead: number): boolean {
+  /** Tries to add one promise for core c in epoch e; returns true if one was made. */
+  attempt(ex: Executor, c: CoreState, rng: Rng, lookahead: number, e: number): boolean {
     if (c.s[S.N_PROM] >= MAX_PROMISES) return false;
     const n = ex.log.length;
     const sc = this.scratch;
     sc.copyFrom(c);
     sc.id = c.id;
-    ex.mode = Mode.SOLO;
-    ex.n = n;
-    ex.buf = this.lookBuf;
-    this.lookBuf.clear();
-    ex.rng = rng;
-    ex.recLen = 0;
-    ex.recWrites.length = 0;
+    ex.begin(Mode.SOLO, n, e, this.lookBuf, rng);
     // The lookahead is hypothetical: keep it out of replay traces and cycle counts.
-    const { tracer, timer } = ex;
-    ex.tracer = null;
-    ex.timer = null;
+    const observer = ex.observer;
+    ex.observer = null;
     try {
       return this.lookahead(ex, c, sc, rng, lookahead, n);
     } finally {
-      ex.tracer = tracer;
-      ex.timer = timer;
+      ex.observer = observer;
     }
   }
 

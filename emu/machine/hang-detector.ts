@@ -17,12 +17,14 @@
 // No core may hold a promise. Anything else (e.g. spinning while others still write) is not a
 // hang; a trial that never becomes provably stuck ends with `budget`.
 import * as cs from '../core/core-state.ts';
-import type { Machine } from './machine.ts';
+import type { CoreState } from '../core/core-state.ts';
+import type { MessageLog } from '../memory/message-log.ts';
 
-const { S, Status } = cs; // local aliases: see executor.ts
+const { S, Status } = cs; // local aliases: see emu/core/access.ts
 
 export class HangDetector {
-  private readonly m: Machine;
+  private readonly cores: readonly CoreState[];
+  private readonly log: MessageLog;
   /** Epoch of the last value-changing event. */
   private lastChange = 0;
   private kernelChanges = 0;
@@ -30,31 +32,34 @@ export class HangDetector {
   private seen: Array<Map<string, number>> = [];
   private spinning: boolean[] = [];
 
-  constructor(m: Machine) {
-    this.m = m;
+  /** It watches these cores and this log (the machine's). */
+  constructor(cores: readonly CoreState[], log: MessageLog) {
+    this.cores = cores;
+    this.log = log;
   }
 
   reset(): void {
     this.lastChange = 0;
     this.kernelChanges = 0;
-    this.seen = this.m.cores.map(() => new Map<string, number>());
-    this.spinning = this.m.cores.map(() => false);
+    this.seen = this.cores.map(() => new Map<string, number>());
+    this.spinning = this.cores.map(() => false);
   }
 
-  /** Message t was appended to loc: a value change if it differs from the previous newest. */
-  wrote(loc: number, t: number): void {
-    const log = this.m.log;
+  /** Message t was appended to loc in epoch e: a value change if it differs from the previous newest. */
+  wrote(loc: number, t: number, e: number): void {
+    const log = this.log;
     const p = log.prev[t];
-    if (log.lo[t] !== log.valueLo(loc, p) || log.hi[t] !== log.valueHi(loc, p)) this.lastChange = this.m.epoch;
+    if (log.lo[t] !== log.valueLo(loc, p) || log.hi[t] !== log.valueHi(loc, p)) this.lastChange = e;
   }
 
-  endEpoch(): void {
-    const m = this.m;
-    if (m.kernel.changes !== this.kernelChanges) {
-      this.kernelChanges = m.kernel.changes;
-      this.lastChange = m.epoch;
+  /** End of epoch e: `kernelChanges` counts the kernel's state changes so far (Kernel.changes),
+   * `horizon` is the fairness horizon K. */
+  endEpoch(e: number, kernelChanges: number, horizon: number): void {
+    if (kernelChanges !== this.kernelChanges) {
+      this.kernelChanges = kernelChanges;
+      this.lastChange = e;
     }
-    if (m.epoch - this.lastChange <= m.params.fairnessEpochs) {
+    if (e - this.lastChange <= horizon) {
       // Not quiet (yet): forget earlier states.
       for (let c = 0; c < this.seen.length; c++) {
         if (this.seen[c].size) this.seen[c].clear();
@@ -62,8 +67,8 @@ export class HangDetector {
       }
       return;
     }
-    for (let c = 0; c < m.cores.length; c++) {
-      const core = m.cores[c];
+    for (let c = 0; c < this.cores.length; c++) {
+      const core = this.cores[c];
       if (core.s[S.STATUS] !== Status.RUNNING) continue;
       // The same state after at least one more instruction: a cycle (an idle epoch proves
       // nothing, the core simply did not run).
@@ -75,7 +80,7 @@ export class HangDetector {
     }
   }
 
-  private fingerprint(c: cs.CoreState): string {
+  private fingerprint(c: CoreState): string {
     const st = c.s;
     const parts: number[] = [st[S.PC], st[S.NZCV], st[S.XCL_LOC] >= 0 ? st[S.XCL_ADDR] : -1, st[S.EFFECTS]];
     for (let r = 0; r < c.regLo.length; r++) parts.push(c.regLo[r], c.regHi[r]);
@@ -84,8 +89,8 @@ export class HangDetector {
 
   isHung(): boolean {
     let stuck = 0;
-    for (let c = 0; c < this.m.cores.length; c++) {
-      const core = this.m.cores[c];
+    for (let c = 0; c < this.cores.length; c++) {
+      const core = this.cores[c];
       const s = core.s[S.STATUS];
       if (core.s[S.N_PROM] !== 0) return false;
       if (s === Status.BLOCKED) stuck++;

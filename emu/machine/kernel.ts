@@ -11,9 +11,19 @@
 // barrier on return; a wake hands the waker's views to the woken core.
 import { DATA_BASE } from '../../isa/program.ts';
 import { CoreState, S, Status } from '../core/core-state.ts';
-import { Step, type Executor, type KernelCalls } from '../core/executor.ts';
-import type { Machine } from './machine.ts';
-import { MSG_KERNEL } from '../memory/message-log.ts';
+import type { Executor, KernelCalls } from '../core/executor.ts';
+import { Step } from '../core/phase.ts';
+import { MSG_KERNEL, type MessageLog } from '../memory/message-log.ts';
+
+/** What the kernel needs of the machine it runs in. */
+export interface KernelHost {
+  readonly cores: readonly CoreState[];
+  readonly log: MessageLog;
+  /** The current epoch (kernel writes are stamped with it). */
+  readonly epoch: number;
+  /** A kernel write was appended to the log (the hang detector sees every append). */
+  wrote(loc: number, t: number): void;
+}
 
 export const SYS = {
   eventfd2: 19,
@@ -45,7 +55,7 @@ const FIRST_FD = 3;
 const MAX_EVENTFDS = 64;
 
 export class Kernel implements KernelCalls {
-  private readonly m: Machine;
+  private readonly m: KernelHost;
   /** FIFO of blocked futex waiters: core ids, with the location each waits on. */
   private futexQueue: number[] = [];
   /** eventfd counters (as JS numbers: programs add small values). */
@@ -59,7 +69,7 @@ export class Kernel implements KernelCalls {
    * for the hang detector. */
   changes = 0;
 
-  constructor(m: Machine) {
+  constructor(m: KernelHost) {
     this.m = m;
   }
 
@@ -89,18 +99,18 @@ export class Kernel implements KernelCalls {
 
   call(ex: Executor, c: CoreState): Step {
     const before = this.changes;
-    const r = ex.tracer === null ? this.dispatch(ex, c) : this.traced(ex, c);
+    const r = ex.observer === null ? this.dispatch(ex, c) : this.observed(ex, c);
     // A call that changed kernel state or blocked counts as an effect (no spinning through it).
     if (this.changes !== before || c.s[S.STATUS] !== Status.RUNNING) c.s[S.EFFECTS]++;
     return r;
   }
 
-  private traced(ex: Executor, c: CoreState): Step {
+  private observed(ex: Executor, c: CoreState): Step {
     const pc = c.s[S.PC], nr = c.regLo[8], args = [c.regLo[0], c.regLo[1], c.regLo[2]];
     const r = this.dispatch(ex, c);
     const st = c.s[S.STATUS];
     const result = st === Status.BLOCKED ? `blocked: ${this.describeWait(c)}` : st === Status.EXITED ? 'exited' : r === Step.ERROR ? 'error' : String(c.regLo[0]);
-    ex.tracer!.syscall(this.m.epoch, c, pc, nr, args, result);
+    ex.observer!.syscall(this.m.epoch, c, pc, nr, args, result);
     return r;
   }
 
@@ -296,7 +306,7 @@ export class Kernel implements KernelCalls {
   /** A kernel store into user memory (copy_to_user) on behalf of core c: newest in coherence. */
   private systemWrite(c: CoreState, loc: number, lo: number, hi: number): void {
     const t = this.m.log.append(loc, lo, hi, c.id, this.m.epoch, MSG_KERNEL, c.s[S.PC]);
-    this.m.hang.wrote(loc, t);
+    this.m.wrote(loc, t);
     c.coh[loc] = t;
     if (c.s[S.V_WO] < t) c.s[S.V_WO] = t;
     c.fwdTs[loc] = t;

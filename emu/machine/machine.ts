@@ -14,19 +14,20 @@ import { createHash } from 'node:crypto';
 import { DATA_BASE, type Program } from '../../isa/program.ts';
 import * as cs from '../core/core-state.ts';
 import { CoreState } from '../core/core-state.ts';
-import { Executor, Mode, Step } from '../core/executor.ts';
-import { Kernel } from './kernel.ts';
-import { MessageLog } from '../memory/message-log.ts';
-import { heapAlloc, type Alloc } from '../memory/alloc.ts';
-import { MAX_BUDGET, type TrialParams } from '../model/params.ts';
-import { below, Purpose, stream } from '../model/prng.ts';
-import { Boundary, runCorePhase } from './run-phase.ts';
+import { Executor } from '../core/executor.ts';
+import { Mode, Step } from '../core/phase.ts';
 import { PromiseMaker } from '../core/promises.ts';
+import { heapAlloc, type Alloc } from '../memory/alloc.ts';
+import { MessageLog } from '../memory/message-log.ts';
 import { W_HIGH, W_NARROW, WriteBuffer } from '../memory/write-buffer.ts';
-import { Pruner } from './pruning.ts';
+import { MAX_BUDGET, type TrialParams } from '../model/params.ts';
+import { below, Purpose, Stream } from '../model/prng.ts';
 import { HangDetector } from './hang-detector.ts';
+import { Kernel, type KernelHost } from './kernel.ts';
+import { Pruner } from './pruning.ts';
+import { Boundary, runCorePhase } from './run-phase.ts';
 
-const { S, Status } = cs; // local aliases: see executor.ts
+const { S, Status, TIMESTAMP_SLOTS } = cs; // local aliases: see emu/core/access.ts
 
 export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
 
@@ -63,7 +64,7 @@ export interface RunOutcome {
   steps: number;
 }
 
-export class Machine {
+export class Machine implements KernelHost {
   readonly program: Program;
   readonly log: MessageLog;
   readonly cores: CoreState[];
@@ -82,6 +83,8 @@ export class Machine {
   /** Drops unreadable messages in long runs (off while tracing: the trace reads the log). */
   readonly pruner = new Pruner();
   private readonly promises: PromiseMaker;
+  /** The coordinator's stream (merge, boundary order, boundary ops), re-keyed for each use. */
+  private readonly rng = new Stream();
   private readonly order: Int32Array;
   private readonly remaining: Int32Array;
   private readonly cursor: Int32Array;
@@ -103,7 +106,7 @@ export class Machine {
     this.finalTs = program.threads.map(() => new Int32Array(64));
     this.kernel = new Kernel(this);
     this.exec = new Executor(program.code, this.log, params, this.kernel);
-    this.hang = new HangDetector(this);
+    this.hang = new HangDetector(this.cores, this.log);
     this.promises = new PromiseMaker(this.log.locations);
     this.boundary = alloc(nCores);
     this.order = new Int32Array(nCores);
@@ -141,7 +144,6 @@ export class Machine {
     for (;;) {
       const e = ++this.epoch;
       const n0 = this.log.length;
-      exec.epoch = e;
       // ---- run phase (each core independently) ----
       this.driver.runPhase(this, n0, e);
       for (let c = 0; c < cores.length; c++) {
@@ -159,9 +161,10 @@ export class Machine {
       if (merged !== Step.OK) return this.finish(merged);
       const r = this.boundaryOps(e);
       if (r !== Step.OK) return this.finish(r);
-      this.hang.endEpoch();
-      if (this.exec.tracer === null) {
-        this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map));
+      this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs);
+      const observer = exec.observer;
+      if (observer === null || !observer.keepsLog) {
+        if (this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map))) observer?.renumbered();
       }
       let live = 0;
       for (let c = 0; c < cores.length; c++) {
@@ -207,7 +210,7 @@ export class Machine {
       if (this.finalTs[c].length < len) this.finalTs[c] = new Int32Array(len * 2);
     }
     if (total === 0) return Step.OK;
-    const rng = stream(this.seed, this.attempt, -1, e, Purpose.MERGE);
+    const rng = this.rng.reset(this.seed, this.attempt, -1, e, Purpose.MERGE);
     const log = this.log;
     for (let left = total; left > 0; left--) {
       // Weighted by what is left: every interleaving that keeps each core's order is possible.
@@ -230,7 +233,7 @@ export class Machine {
       }
       const t = log.append(loc, buf.lo[i], buf.hi[i], c, e, 0, buf.pc[i]);
       this.finalTs[c][i] = t;
-      this.hang.wrote(loc, t);
+      this.hang.wrote(loc, t, e);
     }
     for (let c = 0; c < cores.length; c++) {
       if (this.bufs[c].length !== 0) this.remap(cores[c], this.bufs[c], n0, this.finalTs[c]);
@@ -239,27 +242,26 @@ export class Machine {
     return Step.OK;
   }
 
-  /** Replaces the provisional timestamps (above n0) in core c's views with final ones. */
+  /**
+   * Replaces the provisional timestamps (above n0) in core c's state with final ones. A run
+   * phase puts provisional timestamps only in the timestamp slots (TIMESTAMP_SLOTS: a slot that
+   * never holds one maps to itself) and in coh and fwdTs of the locations it wrote: register
+   * views and the other forward-bank columns come from reads, whose pre view never passes n0.
+   */
   private remap(core: CoreState, buf: WriteBuffer, n0: number, fin: Int32Array): void {
     const st = core.s;
-    const map = (v: number): number => (v > n0 ? fin[v - n0 - 1] : v);
-    st[S.V_RO] = map(st[S.V_RO]);
-    st[S.V_RO_LD] = map(st[S.V_RO_LD]);
-    st[S.V_WO] = map(st[S.V_WO]);
-    st[S.V_RN] = map(st[S.V_RN]);
-    st[S.V_WN] = map(st[S.V_WN]);
-    st[S.V_CAP] = map(st[S.V_CAP]);
-    st[S.V_REL] = map(st[S.V_REL]);
-    st[S.XCL_TS] = map(st[S.XCL_TS]);
-    st[S.XCL_V] = map(st[S.XCL_V]);
+    for (let k = 0; k < TIMESTAMP_SLOTS.length; k++) {
+      const v = st[TIMESTAMP_SLOTS[k]];
+      if (v > n0) st[TIMESTAMP_SLOTS[k]] = fin[v - n0 - 1];
+    }
     // A location written twice must be remapped once: a final timestamp can exceed n0 too.
     const stamp = ++this.remapStamp;
     for (let i = 0; i < buf.length; i++) {
       const loc = buf.loc[i];
       if (this.remapped[loc] === stamp) continue;
       this.remapped[loc] = stamp;
-      core.coh[loc] = map(core.coh[loc]);
-      core.fwdTs[loc] = map(core.fwdTs[loc]);
+      if (core.coh[loc] > n0) core.coh[loc] = fin[core.coh[loc] - n0 - 1];
+      if (core.fwdTs[loc] > n0) core.fwdTs[loc] = fin[core.fwdTs[loc] - n0 - 1];
     }
   }
 
@@ -269,7 +271,7 @@ export class Machine {
     let k = 0;
     for (let c = 0; c < cores.length; c++) if (this.boundary[c] !== Boundary.NONE) this.order[k++] = c;
     if (k === 0) return Step.OK;
-    const rng = stream(this.seed, this.attempt, -1, e, Purpose.BOUNDARY_ORDER);
+    const rng = this.rng.reset(this.seed, this.attempt, -1, e, Purpose.BOUNDARY_ORDER);
     for (let i = k - 1; i > 0; i--) {
       const j = below(rng, i + 1);
       const t = this.order[i];
@@ -280,28 +282,29 @@ export class Machine {
     for (let i = 0; i < k; i++) {
       const c = this.order[i];
       const core = cores[c];
-      const r = stream(this.seed, this.attempt, c, e, Purpose.BOUNDARY);
+      // The order is drawn: the same stream now feeds this op (keyed by its core).
+      const r = rng.reset(this.seed, this.attempt, c, e, Purpose.BOUNDARY);
       if (this.boundary[c] === Boundary.PROMISE) {
-        this.promises.attempt(exec, core, r, this.params.lookahead);
+        this.promises.attempt(exec, core, r, this.params.lookahead, e);
         continue;
       }
-      const n = this.log.length;
-      exec.mode = Mode.BOUNDARY;
-      exec.n = n;
-      exec.buf = this.boundaryBuf;
-      this.boundaryBuf.clear();
-      exec.rng = r;
+      exec.begin(Mode.BOUNDARY, this.log.length, e, this.boundaryBuf, r);
       const res = exec.step(core);
       // The buffer's provisional timestamps n+1.. are final: append in order.
       const buf = this.boundaryBuf;
       for (let j = 0; j < buf.length; j++) {
         const t = this.log.append(buf.loc[j], buf.lo[j], buf.hi[j], c, e, 0, buf.pc[j]);
-        this.hang.wrote(buf.loc[j], t);
+        this.hang.wrote(buf.loc[j], t, e);
       }
       buf.clear();
       if (res === Step.ABORT || res === Step.ERROR) return res;
     }
     return Step.OK;
+  }
+
+  /** A kernel write (kernel.ts) was appended: the hang detector sees every append. */
+  wrote(loc: number, t: number): void {
+    this.hang.wrote(loc, t, this.epoch);
   }
 
   /** Newest value of every location (the final memory). */

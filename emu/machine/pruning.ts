@@ -11,7 +11,7 @@
 // traceHash is a rolling hash of appends, so it is the same with and without pruning).
 // Pruning is skipped while any core holds a promise (promise timestamps must stay exact).
 import { NUM_REGS } from '../../isa/instructions.ts';
-import { CoreState, S } from '../core/core-state.ts';
+import { CoreState, S, TIMESTAMP_SLOTS } from '../core/core-state.ts';
 import type { MessageLog } from '../memory/message-log.ts';
 
 export class Pruner {
@@ -30,7 +30,7 @@ export class Pruner {
     this.dropped = 0;
   }
 
-  /** Prunes if due; returns the rank map applier, or null if nothing was done. */
+  /** Prunes if due (`extraViews` applies the renumbering to views held outside the cores); returns whether it did. */
   maybePrune(log: MessageLog, cores: CoreState[], now: number, horizon: number, extraViews: (map: (v: number) => number) => void): boolean {
     if (log.length < this.next) return false;
     for (const c of cores) if (c.s[S.N_PROM] !== 0) return false;
@@ -84,7 +84,7 @@ export class Pruner {
 
 function remapCore(c: CoreState, map: (v: number) => number, rank: Int32Array): void {
   const st = c.s;
-  for (const k of [S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_TS, S.XCL_V]) st[k] = map(st[k]);
+  for (const k of TIMESTAMP_SLOTS) st[k] = map(st[k]);
   for (let r = 0; r < NUM_REGS; r++) {
     c.regV[r] = map(c.regV[r]);
     c.regP[r] = map(c.regP[r]);

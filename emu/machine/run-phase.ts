@@ -4,18 +4,18 @@
 // and the result is the same.
 import * as cs from '../core/core-state.ts';
 import type { CoreState } from '../core/core-state.ts';
-import * as ex from '../core/executor.ts';
 import type { Executor } from '../core/executor.ts';
+import * as phase from '../core/phase.ts';
+import type { WriteBuffer } from '../memory/write-buffer.ts';
 import * as params_ from '../model/params.ts';
 import type { TrialParams } from '../model/params.ts';
 import * as prng from '../model/prng.ts';
 
-// Local aliases of imported bindings (see executor.ts).
+// Local aliases of imported bindings (see emu/core/access.ts).
 const { S, Status } = cs;
-const { Mode, Step } = ex;
+const { Mode, Step } = phase;
 const { drawBudget } = params_;
-const { chance, Purpose, stream } = prng;
-import type { WriteBuffer } from '../memory/write-buffer.ts';
+const { chance, Purpose } = prng;
 
 /** What a core asks of the commit phase (stored per core in a shared Int32Array). */
 export enum Boundary {
@@ -33,15 +33,11 @@ export enum Boundary {
 export function runCorePhase(exec: Executor, core: CoreState, buf: WriteBuffer, params: TrialParams, seed: number, attempt: number, e: number, n0: number): Boundary {
   if (core.s[S.STATUS] !== Status.RUNNING) return Boundary.NONE;
   const c = core.id;
-  const rb = stream(seed, attempt, c, e, Purpose.BUDGET);
+  const rb = exec.phaseStream.reset(seed, attempt, c, e, Purpose.BUDGET);
   if (params.pPromise > 0 && chance(rb, params.pPromise)) return Boundary.PROMISE;
   const budget = drawBudget(params, c, rb);
   if (budget === 0) return Boundary.NONE;
-  exec.mode = Mode.RUN;
-  exec.n = n0;
-  exec.epoch = e;
-  exec.buf = buf;
-  exec.rng = rb; // the same stream goes on to drive the burst
+  exec.begin(Mode.RUN, n0, e, buf, rb); // the same stream goes on to drive the burst
   const r = exec.run(core, budget);
   switch (r) {
     case Step.STOP: return Boundary.INSN;

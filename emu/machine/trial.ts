@@ -2,7 +2,7 @@
 // number) when promises could not be fulfilled. The attempt counter is part of the trace.
 import type { Program } from '../../isa/program.ts';
 import { Machine, type Verdict } from './machine.ts';
-import type { TrialParams } from '../model/params.ts';
+import type { ParamsFor } from '../model/params.ts';
 
 export interface TrialResult {
   verdict: Exclude<Verdict, 'abort'> | 'abort';
@@ -14,8 +14,6 @@ export interface TrialResult {
   steps: number;
   traceHash: string;
 }
-
-export type ParamsFor = (seed: number, attempt: number) => TrialParams;
 
 /** Runs one trial on a (reusable) machine. */
 export function runTrial(machine: Machine, seed: number, paramsFor: ParamsFor): TrialResult {

@@ -1,10 +1,10 @@
 // Tunable parameters of one trial. None of them can make a forbidden outcome reachable (they
 // only weight or remove choices that the model allows); they decide how quickly the allowed
 // ones are found. `litmusParams` draws them per trial, so one campaign covers many profiles.
-import type { MemoryModel } from './memory-model.ts';
+import { MODELS, type MemoryModel, type ModelName } from './memory-model.ts';
 import * as prng from './prng.ts';
 
-const { below, chance, Purpose, stream } = prng; // local aliases: see executor.ts
+const { below, chance, Purpose, stream } = prng; // local aliases: see emu/core/access.ts
 
 export interface TrialParams {
   model: MemoryModel;
@@ -75,6 +75,21 @@ export function programParams(model: MemoryModel, seed: number, attempt: number,
     maxSteps,
     maxAttempts: 16,
   };
+}
+
+/** The parameters of each attempt of a trial (runTrial asks once per attempt). */
+export type ParamsFor = (seed: number, attempt: number) => TrialParams;
+
+/** Litmus trials under a model. */
+export function litmusParamsFor(model: ModelName): ParamsFor {
+  const mm = MODELS[model];
+  return (seed, attempt) => litmusParams(mm, seed, attempt);
+}
+
+/** Program trials under a model, with a step budget. */
+export function programParamsFor(model: ModelName, maxSteps: number): ParamsFor {
+  const mm = MODELS[model];
+  return (seed, attempt) => programParams(mm, seed, attempt, maxSteps);
 }
 
 /** The largest epoch budget: a run-phase write buffer holds two writes per instruction (STP). */

@@ -1,8 +1,13 @@
 // Seeded, splittable randomness. Every random choice the machine makes comes from a stream
 // keyed by (trial seed, attempt, core, epoch, purpose): a core's stream for an epoch does not
 // depend on what any other stream produced, so the order in which cores (or workers) run an
-// epoch can never change a choice. The generator itself is pure-rand's xoroshiro128+.
-import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+// epoch can never change a choice.
+//
+// The generator is xoroshiro128+ (Blackman and Vigna, "Scrambled linear pseudorandom number
+// generators", ACM TOMS 2021): 128 bits of state, output the low 32 bits of s0 + s1. It is
+// written here in place (Stream.reset re-keys an existing stream), so the run phase, the merge
+// and the boundary ops allocate no generator per core and epoch; its output is bit for bit
+// that of pure-rand's xoroshiro128plusFromState over the same state (test/prng.test.ts).
 
 export interface Rng {
   /** Uniform int in [-2^31, 2^31). */
@@ -42,17 +47,48 @@ export function hashKey(salt: number, a: number, b: number, c: number, d: number
   return h;
 }
 
-/** A fresh stream for one key. Seeds are integers in [0, 2^53). */
-export function stream(seed: number, attempt: number, core: number, epoch: number, purpose: Purpose): Rng {
-  const lo = seed >>> 0;
-  const hi = Math.floor(seed / 4294967296) >>> 0;
-  const h = hashKey(lo, hi, attempt, core, epoch, purpose);
-  // Expand one well-mixed key into the generator's 128-bit state (never all zero).
-  const s0 = fmix32(h ^ 0x243f6a88);
-  const s1 = fmix32(h + 0x85a308d3);
-  const s2 = fmix32(h ^ 0x13198a2e);
-  const s3 = fmix32(h + 0x03707344) | 1;
-  return xoroshiro128plusFromState([s0, s1, s2, s3]);
+/** A keyed xoroshiro128+ stream that can be re-keyed in place. */
+export class Stream implements Rng {
+  // The state as 32-bit halves: s0 = (s0hi, s0lo), s1 = (s1hi, s1lo).
+  private s0hi = 0;
+  private s0lo = 0;
+  private s1hi = 0;
+  private s1lo = 0;
+
+  /** Re-keys the stream to (seed, attempt, core, epoch, purpose). Seeds are integers in [0, 2^53). */
+  reset(seed: number, attempt: number, core: number, epoch: number, purpose: Purpose): this {
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 4294967296) >>> 0;
+    const h = hashKey(lo, hi, attempt, core, epoch, purpose);
+    // Expand one well-mixed key into the 128-bit state (never all zero).
+    this.setState(fmix32(h ^ 0x243f6a88), fmix32(h + 0x85a308d3), fmix32(h ^ 0x13198a2e), fmix32(h + 0x03707344) | 1);
+    return this;
+  }
+
+  /** Sets the state to the words pure-rand's xoroshiro128plusFromState takes: [s0 high, s0 low, s1 high, s1 low]. */
+  setState(s0hi: number, s0lo: number, s1hi: number, s1lo: number): void {
+    this.s0hi = s0hi | 0;
+    this.s0lo = s0lo | 0;
+    this.s1hi = s1hi | 0;
+    this.s1lo = s1lo | 0;
+  }
+
+  next(): number {
+    const s0hi = this.s0hi, s0lo = this.s0lo;
+    const out = (s0lo + this.s1lo) | 0; // the low word of s0 + s1
+    // s1 ^= s0; s0 = rotl(s0, 24) ^ s1 ^ (s1 << 16); s1 = rotl(s1, 37)
+    const xhi = this.s1hi ^ s0hi, xlo = this.s1lo ^ s0lo;
+    this.s0hi = (s0hi << 24) ^ (s0lo >>> 8) ^ xhi ^ ((xhi << 16) | (xlo >>> 16));
+    this.s0lo = (s0lo << 24) ^ (s0hi >>> 8) ^ xlo ^ (xlo << 16);
+    this.s1hi = (xlo << 5) ^ (xhi >>> 27);
+    this.s1lo = (xhi << 5) ^ (xlo >>> 27);
+    return out;
+  }
+}
+
+/** A fresh stream for one key (allocates: for per-trial draws; the step re-keys its streams). */
+export function stream(seed: number, attempt: number, core: number, epoch: number, purpose: Purpose): Stream {
+  return new Stream().reset(seed, attempt, core, epoch, purpose);
 }
 
 /** Uniform int in [0, n) for n ≤ 2^31. The modulo bias is below 2^-20 for the n used here. */

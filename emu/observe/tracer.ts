@@ -1,10 +1,11 @@
 // Recording what a trial did, for `hangar replay`: every read (with what was newest at that
 // moment), every system call. Writes are read back from the message log afterwards (it keeps
-// the storing core, instruction and epoch of each message). Tracing is off in campaigns: the
-// executor checks one null field per read.
+// the storing core, instruction and epoch of each message), so the log is kept whole (no
+// pruning) while a tracer observes. Tracing is off in campaigns: the executor checks one null
+// field per read.
 import type { CoreState } from '../core/core-state.ts';
 import { S } from '../core/core-state.ts';
-import type { Executor } from '../core/executor.ts';
+import type { Execution, Observer } from '../core/observer.ts';
 
 export interface ReadEvent {
   kind: 'read';
@@ -36,10 +37,11 @@ export interface SyscallEvent {
 
 export type TraceEvent = ReadEvent | SyscallEvent;
 
-export class Tracer {
+export class Tracer implements Observer {
   readonly events: TraceEvent[] = [];
+  readonly keepsLog = true;
 
-  read(ex: Executor, c: CoreState, loc: number, half: number, wide: boolean, m: number, newest: number): void {
+  read(ex: Execution, c: CoreState, loc: number, half: number, wide: boolean, m: number, newest: number): void {
     this.events.push({
       kind: 'read',
       epoch: ex.epoch,
@@ -56,7 +58,13 @@ export class Tracer {
     });
   }
 
-  syscall(epoch: number, c: CoreState, pc: number, nr: number, args: number[], result: string): void {
-    this.events.push({ kind: 'syscall', epoch, core: c.id, pc, nr, args, result });
+  syscall(epoch: number, c: CoreState, pc: number, nr: number, args: readonly number[], result: string): void {
+    this.events.push({ kind: 'syscall', epoch, core: c.id, pc, nr, args: [...args], result });
   }
+
+  // Writes are read back from the log; executed instructions need no record.
+  write(): void {}
+  step(): void {}
+  // The log is never renumbered while a tracer observes (keepsLog).
+  renumbered(): void {}
 }

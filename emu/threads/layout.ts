@@ -2,9 +2,9 @@
 // `threads` (each core's run phase in a worker thread over SharedArrayBuffers). Both give the
 // same trace for the same seed; the layout takes any Program, whatever its source.
 import type { Program } from '../../isa/program.ts';
-import { Machine } from '../machine/machine.ts';
-import type { Tracer } from '../observe/tracer.ts';
-import { runTrial, type ParamsFor, type TrialResult } from '../machine/trial.ts';
+import type { Machine } from '../machine/machine.ts';
+import { newMachine, runTrial, type TrialResult } from '../machine/trial.ts';
+import type { ParamsFor } from '../model/params.ts';
 import { defaultWorkers, threadsMachine, ThreadsDriver } from './threads-driver.ts';
 
 export type Layout = 'inline' | 'threads';
@@ -24,7 +24,7 @@ export interface LaidOutMachine {
 }
 
 export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts: { layout: Layout; workers?: number }): Promise<LaidOutMachine> {
-  if (opts.layout === 'inline') return { machine: new Machine(program, paramsFor(0, 0)), workers: 0, close: async () => {} };
+  if (opts.layout === 'inline') return { machine: newMachine(program, paramsFor), workers: 0, close: async () => {} };
   // Workers beyond the core count would idle: start only those that get a core.
   const cores = program.threads.length;
   const driver = await ThreadsDriver.start({ workers: Math.min(opts.workers ?? defaultWorkers(cores), cores) });
@@ -37,14 +37,10 @@ export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts
   }
 }
 
-/**
- * A trial runner (the shape of cli-programs.ts TrialRunner) in the given layout. A traced
- * trial runs inline: the tracer hooks the coordinator's executor, and the trace is the same.
- */
+/** Runs one trial of a program in the given layout; the machine is returned for reports. */
 export function layoutTrial(opts: { layout: Layout; workers?: number }) {
-  return async (w: { program: Program; paramsFor: ParamsFor }, seed: number, tracer?: Tracer): Promise<{ r: TrialResult; m: Machine }> => {
-    const laid = await layoutMachine(w.program, w.paramsFor, tracer ? { layout: 'inline' } : opts);
-    if (tracer) laid.machine.exec.tracer = tracer;
+  return async (w: { program: Program; paramsFor: ParamsFor }, seed: number): Promise<{ r: TrialResult; m: Machine }> => {
+    const laid = await layoutMachine(w.program, w.paramsFor, opts);
     try {
       return { r: runTrial(laid.machine, seed, w.paramsFor), m: laid.machine };
     } finally {

@@ -7,9 +7,9 @@
 // sleep forever; hangar finds that misuse within a few trials).
 //   setter, round r:   wait until acks == (NCORES-1)*(r-1); flag = r; qemu_event_set(ev[i]) for each i.
 //   waiter i, round r: loop { reset(ev[i]); if (flag == r) break; wait(ev[i]) }; acks += 1; wake acks.
-// Expected: no hang on any target (v8.0 has every barrier). Assemble with ROUNDS and NCORES
-// defined, e.g. `--define`-style through programs/catalog.ts assembleProgram's extra defines,
-// or keep the defaults below.
+// Expected: no hang on any target (v8.0 has every barrier). Set ROUNDS and NCORES with
+// `--define` (e.g. `hangar run programs/stress/qemu-event-waiters.s --define NCORES=16`), or
+// keep the defaults below.
 
     .include "../lib/qatomic.s"
     .include "../lib/futex.s"

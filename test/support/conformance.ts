@@ -1,10 +1,9 @@
 // Conformance against herd7: run every corpus test, fail on any state outside the allowed
 // set (soundness) and measure which allowed states were reached (completeness).
 import { basename, relative } from 'node:path';
-import { readLitmus } from '../../litmus/parser.ts';
-import { runLitmus, stateKey, type FinalState } from '../../campaign/litmus-run.ts';
 import type { Corpus } from './corpus.ts';
 import { repoRoot } from './corpus.ts';
+import { type FinalState, readLitmus, runLitmus, stateKey } from '../../index.ts';
 
 export interface TestCoverage {
   name: string;

@@ -20,13 +20,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBarrierTable } from '../../bench/barrier.ts';
-import { main } from '../../cli/main.ts';
-import { trialSeed } from '../../emu/model/prng.ts';
-import { newMachine, runTrial } from '../../emu/machine/trial.ts';
-import { loadWorkload } from '../../campaign/workload.ts';
-import { PROGRAMS, TARGETS } from '../../programs/catalog.ts';
 import { repoRoot } from './corpus.ts';
 import { ownLitmusFiles } from './own-litmus.ts';
+import { loadWorkload, main, newMachine, PROGRAMS, runTrial, TARGETS, trialSeed } from '../../index.ts';
 
 export const GOLDEN_FILE = join(repoRoot, 'test/fixtures/golden-traces.json');
 

@@ -37,13 +37,11 @@
 //   reduction for terminal states; the tests run with it on and off.
 // - Code addresses are instruction indices: BL writes pc + 1 to X30, BR/RET jump to a register's
 //   value. A thread ends at HALT or when its pc reaches the end of the code.
+import { ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, NUM_REGS, Op, OP_NAMES, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, Shift, SHTYPE_MASK, SHTYPE_SHIFT } from '../../isa/instructions.ts';
+import { DATA_BASE } from '../../isa/program.ts';
+import { type Value } from '../../litmus/parser.ts';
+import { type LitmusTest, type Program } from '../../index.ts';
 
-import {
-  ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, NUM_REGS,
-  Op, OP_NAMES, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift,
-} from '../../isa/instructions.ts';
-import type { LitmusTest, Value } from '../../litmus/parser.ts';
-import { DATA_BASE, type Program } from '../../isa/program.ts';
 
 /** One final state: per thread its NUM_REGS registers (unsigned 64-bit), and every memory word
  * that is initialised or nonzero, by byte address (unsigned 64-bit). */

@@ -3,10 +3,7 @@
 // from a fixed seed without a hang (or an error). Each found hang must replay to the same
 // traceHash.
 import { describe, expect, it } from 'vitest';
-import { PROGRAMS, type TargetName } from '../../programs/catalog.ts';
-import { runCampaign } from '../../campaign/campaign.ts';
-import { loadWorkload } from '../../campaign/workload.ts';
-import { newMachine, runTrial } from '../../emu/machine/trial.ts';
+import { loadWorkload, newMachine, PROGRAMS, runCampaign, runTrial, type TargetName } from '../../index.ts';
 
 export const HANG_TRIALS = 10_000;
 export const NONE_TRIALS = 10_000;
