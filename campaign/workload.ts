@@ -67,14 +67,3 @@ export function loadWorkload(spec: string, opts: { target?: string; model?: Mode
   }
   return { name, kind: 'program', program, model, target, entry, paramsFor: programParamsFor(model, maxSteps) };
 }
-
-/** Parses repeated `--define NAME=VALUE` options. */
-export function parseDefines(list: string[] | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const d of list ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|\d+))$/.exec(d);
-    if (!m) throw new WorkloadError(`--define expects NAME=INTEGER (e.g. ROUNDS=1000), found '${d}'`);
-    out[m[1]] = Number(m[2]);
-  }
-  return out;
-}

@@ -1,7 +1,9 @@
-// Printing litmus outcomes: the familiar herd7/litmus7 text shape, or one JSON object per test.
+// A litmus outcome in the familiar herd7/litmus7 text shape, and herd's notation for a state.
 import type { LitmusOutcome } from '../../campaign/litmus-run.ts';
+import type { FinalState } from '../../litmus/state.ts';
 
-export function stateText(s: Record<string, number | string>): string {
+/** herd's notation: `0:X0=1; [x]=2;`. */
+export function stateText(s: FinalState): string {
   return Object.entries(s).map(([k, v]) => `${/^\d+:/.test(k) ? k : `[${k}]`}=${v};`).join(' ');
 }
 
@@ -21,24 +23,4 @@ export function litmusText(o: LitmusOutcome, seconds: number): string {
   for (const e of o.errors) lines.push(`Error ${e}`);
   lines.push(`Time ${o.test} ${seconds.toFixed(2)}`);
   return lines.join('\n') + '\n';
-}
-
-export function litmusJson(o: LitmusOutcome): string {
-  return JSON.stringify({
-    test: o.test,
-    arch: o.arch,
-    model: o.model,
-    seed: o.seed,
-    trials: o.trials,
-    histogram: o.histogram,
-    condition: o.condition,
-    observed: o.observed.verdict,
-    ok: o.observed.ok,
-    observation: o.observed.observation,
-    positive: o.observed.positive,
-    negative: o.observed.negative,
-    aborted: o.aborted,
-    restarts: o.restarts,
-    errors: o.errors,
-  });
 }

@@ -1,0 +1,104 @@
+// `hangar litmus`: herd7 litmus tests, many trials each (on a trial pool with --jobs), printed
+// in herd's shape or as JSON; with --expected, compared with a reference's allowed states.
+import type { Command } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compare, readExpectations } from '../../campaign/expectations.ts';
+import { litmusRunner } from '../../campaign/pool/litmus-task.ts';
+import { defaultJobs } from '../../campaign/pool/trial-pool.ts';
+import { SourceError } from '../../isa/source-error.ts';
+import { readLitmus, type LitmusTest } from '../../litmus/parser.ts';
+import type { Io } from '../io.ts';
+import { addOptions, described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, type Values } from '../options.ts';
+import { comparisonText, coverageJson, coverageText, noEntryText, type Coverage } from '../reporters/expectations-text.ts';
+import { litmusJson } from '../reporters/litmus-json.ts';
+import { litmusText } from '../reporters/litmus-text.ts';
+
+const OPTIONS = {
+  model: described(MODEL, 'memory model (default: armv8 for AArch64 tests, tso for X86)'),
+  trials: withDefault(TRIALS, 2000),
+  seed: withDefault(SEED, 1),
+  json: described(JSON_OUT, 'one JSON object per line per test'),
+  expected: EXPECTED,
+  jobs: withDefault(JOBS, defaultJobs(), 'worker threads running trials in parallel (results do not depend on it)'),
+};
+
+/** Litmus files named directly, or found (sorted, recursively) under directories. */
+export function collectLitmusFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, top: boolean): void => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
+    } else if (top || p.endsWith('.litmus')) out.push(p);
+  };
+  for (const p of paths) walk(p, true);
+  if (out.length === 0) throw new UsageError(`no .litmus files in ${paths.join(', ')}`);
+  return out;
+}
+
+export async function litmusCommand(io: Io, paths: string[], o: Values<typeof OPTIONS>): Promise<number> {
+  let failed = 0;
+  const expected = o.expected ? readExpectations(o.expected) : undefined;
+  const total: Coverage = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
+  const files = collectLitmusFiles(paths);
+  const runner = litmusRunner(o.jobs, files);
+  try {
+    for (const file of files) {
+      let t: LitmusTest;
+      try {
+        t = readLitmus(file);
+      } catch (e) {
+        if (!(e instanceof SourceError)) throw e;
+        io.err(`${e.message}\n`);
+        failed++;
+        continue;
+      }
+      const start = performance.now();
+      let r;
+      try {
+        r = await runner.run(t, file, { model: o.model, trials: o.trials, seed: o.seed });
+      } catch (e) {
+        // A worker of the pool died or threw: the pool is gone, so the remaining tests cannot run.
+        io.err(`hangar: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+      }
+      const secs = (performance.now() - start) / 1000;
+      const cmp = expected ? compare(r, expected) : undefined;
+      if (cmp) {
+        total.tests++;
+        total.allowed += cmp.allowed;
+        total.reached += cmp.reached;
+        total.forbidden += cmp.forbidden.length;
+        if (cmp.forbidden.length) failed++;
+      }
+      if (o.json) io.out(litmusJson(r, cmp) + '\n');
+      else {
+        io.out(litmusText(r, secs));
+        if (cmp) io.out(comparisonText(cmp, file));
+        else if (expected) io.out(noEntryText(r.test));
+        io.out('\n');
+      }
+      if (r.errors.length) failed++;
+    }
+    if (expected) io.out(o.json ? coverageJson(total) : coverageText(total));
+  } finally {
+    await runner.close();
+  }
+  return failed ? 1 : 0;
+}
+
+export function addLitmusCommand(program: Command, io: Io, status: { code: number }): void {
+  const cmd = program
+    .command('litmus')
+    .description('run herd7 litmus tests and print the final states reached')
+    .argument('<paths...>', '.litmus files or directories');
+  addOptions(cmd, OPTIONS).action(async (paths: string[], o: Values<typeof OPTIONS>) => {
+    status.code = await litmusCommand(io, paths, o);
+  });
+}
