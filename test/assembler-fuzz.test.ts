@@ -1,9 +1,11 @@
 // Robustness of the assembler on bad input: random text, random token soup and mutations of
 // valid programs either assemble into a well-formed Program or raise a SourceError with a
 // position; nothing else escapes and nothing hangs (runaway macros and includes are bounded).
+// From a fixed, printed seed (test/support/fuzz.ts: HANGAR_FUZZ_SEED for another).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { announceFuzzSeed, fuzzRuns } from './support/fuzz.ts';
 import { F, INSN_WORDS, NUM_REGS, Op, OP_COUNT } from '../isa/instructions.ts';
 import { assemble, assembleLines, type AssembleOptions, type Program, SourceError } from '../index.ts';
 
@@ -170,6 +172,8 @@ function mutate(src: string, ms: Mutation[]): string {
   return s;
 }
 
+announceFuzzSeed('assembler fuzzing');
+
 describe('assembler fuzzing', () => {
   it('the seed programs assemble', () => {
     for (const s of SEEDS) checkProgram(assemble(s, OPTS));
@@ -180,7 +184,7 @@ describe('assembler fuzzing', () => {
       fc.property(fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 200 }), (text) => {
         outcome(() => assemble(text, OPTS));
       }),
-      { numRuns: 300 },
+      fuzzRuns(300),
     );
   });
 
@@ -189,7 +193,7 @@ describe('assembler fuzzing', () => {
       fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }), (toks) => {
         outcome(() => assemble(toks.join(' '), OPTS));
       }),
-      { numRuns: 400 },
+      fuzzRuns(400),
     );
   });
 
@@ -198,7 +202,7 @@ describe('assembler fuzzing', () => {
       fc.property(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, ms) => {
         outcome(() => assemble(mutate(seed, ms), OPTS));
       }),
-      { numRuns: 500 },
+      fuzzRuns(500),
     );
   });
 
@@ -213,7 +217,7 @@ describe('assembler fuzzing', () => {
       fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
         outcome(() => assembleLines(lines, OPTS));
       }),
-      { numRuns: 200 },
+      fuzzRuns(200),
     );
   });
 });

@@ -1,8 +1,10 @@
 // Robustness of the litmus front end: mutated valid tests and random text either parse or raise
-// a SourceError that points inside the text; never another exception, never a hang.
+// a SourceError that points inside the text; never another exception, never a hang. From a
+// fixed, printed seed (test/support/fuzz.ts: HANGAR_FUZZ_SEED for another).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { announceFuzzSeed, fuzzRuns } from './support/fuzz.ts';
 import { parseLitmus, SourceError } from '../index.ts';
 
 const VALID: Record<string, string> = {
@@ -99,6 +101,8 @@ function parsesOrReportsInside(text: string): void {
   }
 }
 
+announceFuzzSeed('litmus front end fuzzing');
+
 describe('litmus front end under fuzzing', () => {
   it.each(Object.keys(VALID))('the %s seed text is valid', (k) => {
     expect(() => parseLitmus(VALID[k], `${k}.litmus`)).not.toThrow();
@@ -109,7 +113,7 @@ describe('litmus front end under fuzzing', () => {
       fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
         parsesOrReportsInside(edits.reduce(apply, VALID[k]));
       }),
-      { numRuns: 400 },
+      fuzzRuns(400),
     );
   }, 10_000);
 
@@ -118,7 +122,7 @@ describe('litmus front end under fuzzing', () => {
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (s) => {
         parsesOrReportsInside(s);
       }),
-      { numRuns: 400 },
+      fuzzRuns(400),
     );
   }, 10_000);
 
@@ -129,7 +133,7 @@ describe('litmus front end under fuzzing', () => {
         parsesOrReportsInside(`AArch64 soup\n{${init}}\n${rest}`);
         parsesOrReportsInside(`X86 soup\n{ }\n P0 | P1 ;\n${rest}`);
       }),
-      { numRuns: 400 },
+      fuzzRuns(400),
     );
   }, 10_000);
 });
