@@ -6,12 +6,13 @@ import { Command } from 'commander';
 import { ExpectationError } from '../campaign/expectations.ts';
 import { WorkloadError } from '../campaign/workload.ts';
 import { SourceError } from '../isa/source-error.ts';
-import { addCampaignCommand } from './commands/campaign.ts';
-import { addListCommand } from './commands/list.ts';
-import { addLitmusCommand } from './commands/litmus.ts';
-import { addMergeCommand } from './commands/merge.ts';
-import { addReplayCommand } from './commands/replay.ts';
-import { addRunCommand } from './commands/run.ts';
+import { registerCommand } from './command.ts';
+import { campaignCommand } from './commands/campaign.ts';
+import { listCommand } from './commands/list.ts';
+import { litmusCommand } from './commands/litmus.ts';
+import { mergeCommand } from './commands/merge.ts';
+import { replayCommand } from './commands/replay.ts';
+import { runCommand } from './commands/run.ts';
 import { processIo, type Io } from './io.ts';
 import { UsageError } from './options.ts';
 
@@ -23,7 +24,12 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
-  for (const add of [addLitmusCommand, addRunCommand, addListCommand, addReplayCommand, addCampaignCommand, addMergeCommand]) add(program, io, status);
+  registerCommand(program, litmusCommand, io, status);
+  registerCommand(program, runCommand, io, status);
+  registerCommand(program, listCommand, io, status);
+  registerCommand(program, replayCommand, io, status);
+  registerCommand(program, campaignCommand, io, status);
+  registerCommand(program, mergeCommand, io, status);
   return program;
 }
 

@@ -167,6 +167,7 @@ export enum Barrier {
 
 export const OP_NAMES: readonly string[] = Object.keys(Op).filter((k) => isNaN(Number(k)));
 
+/** The addressing mode of a memory op's FLAGS. */
 export function addrMode(flags: number): AddrMode {
   return ((flags & ADDR_MASK) >> ADDR_SHIFT) as AddrMode;
 }

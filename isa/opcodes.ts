@@ -2,7 +2,7 @@
 // it reads and writes, whether it reads or sets the flags, and how many memory words it
 // accesses. The executor and the timing model (bench/timing) read this table instead of each
 // re-encoding the opcode switch; a new opcode is described here once.
-import { ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_IMM2, FLAG_SF, Op, OP_COUNT, OP_NAMES } from './instructions.ts';
+import { addrMode, AddrMode, F, FLAG_IMM2, FLAG_SF, Op, OP_COUNT, OP_NAMES } from './instructions.ts';
 
 export enum OpClass {
   NOP,
@@ -123,13 +123,13 @@ export function accessBytes(flags: number): 4 | 8 {
 
 /** Register-offset addressing ([Xn, Xm], [Xn, Wm, SXTW/UXTW]): the index register is read. */
 export function indexAddressing(flags: number): boolean {
-  const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+  const mode = addrMode(flags);
   return mode === AddrMode.REG || mode === AddrMode.SXTW || mode === AddrMode.UXTW;
 }
 
 /** Pre- or post-index addressing: the base register is written back. */
 export function writesBack(flags: number): boolean {
-  const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+  const mode = addrMode(flags);
   return mode === AddrMode.PRE || mode === AddrMode.POST;
 }
 

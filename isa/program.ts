@@ -48,8 +48,3 @@ export interface Program {
   /** Code labels: symbol -> pc (for traces and explanations). */
   labels: Record<string, number>;
 }
-
-/** The number of 8-byte memory words (locations) a program uses. */
-export function wordCount(p: Program): number {
-  return p.initLo.length;
-}

@@ -2,16 +2,16 @@
 // hang is printed (and appended to --out) as found with its replay command, then the summary
 // table. Ctrl-C prints the partial summary and exits 130.
 import { Presets, SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
 import { allCells, runCampaign, type CampaignSummary, type CellRunner, type HangRecord } from '../../campaign/campaign.ts';
 import { JsonlWriter } from '../../campaign/jsonl.ts';
 import { PROGRAM_TASKS, poolRunner } from '../../campaign/pool/program-task.ts';
 import { defaultJobs, TrialPool } from '../../campaign/pool/trial-pool.ts';
 import { loadWorkload, targetNamed } from '../../campaign/workload.ts';
 import { PROGRAMS } from '../../programs/catalog.ts';
+import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
 import {
-  addOptions, DEFINE, described, JOBS, JSON_OUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TRIALS, withDefault, type Values,
+  DEFINE, described, JOBS, JSON_OUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TRIALS, withDefault, type Values,
 } from '../options.ts';
 import { summaryTable } from '../reporters/campaign-table.ts';
 import { errorLine, hangLine } from '../reporters/hang-line.ts';
@@ -31,8 +31,8 @@ const OPTIONS = {
 
 export type CampaignCliOptions = Values<typeof OPTIONS>;
 
-/** Runs a campaign; `runner` replaces the trial pool (tests). */
-export async function campaignCommand(io: Io, programs: string[], o: CampaignCliOptions, runner?: CellRunner): Promise<number> {
+/** Runs a campaign on a trial pool of --jobs workers (inline for --jobs 1). */
+async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOptions): Promise<number> {
   // Check the arguments before starting any worker.
   const shard = parseShard(o.shard);
   const defines = parseDefines(o.define);
@@ -40,8 +40,9 @@ export async function campaignCommand(io: Io, programs: string[], o: CampaignCli
   for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines });
   const jobs = o.jobs ?? defaultJobs();
   let pool: TrialPool | undefined;
+  let runner: CellRunner | undefined;
   try {
-    if (!runner && jobs > 1) {
+    if (jobs > 1) {
       pool = await TrialPool.start({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false });
       runner = poolRunner(pool);
     }
@@ -98,12 +99,10 @@ async function campaign(io: Io, programs: string[], o: CampaignCliOptions, a: { 
   return unexpected ? 1 : 0;
 }
 
-export function addCampaignCommand(program: Command, io: Io, status: { code: number }): void {
-  const cmd = program
-    .command('campaign')
-    .description('stress programs × targets with seeded trials; report each hang with its replay command')
-    .argument('[programs...]', 'program names (default: all built-in programs)');
-  addOptions(cmd, OPTIONS).action(async (programs: string[], o: CampaignCliOptions) => {
-    status.code = await campaignCommand(io, programs, o);
-  });
-}
+export const campaignCommand = defineCommand({
+  name: 'campaign',
+  description: 'stress programs × targets with seeded trials; report each hang with its replay command',
+  argument: ['[programs...]', 'program names (default: all built-in programs)'],
+  options: OPTIONS,
+  run: (io, programs: string[], o) => runCampaignCommand(io, programs, o),
+});

@@ -1,6 +1,5 @@
 // `hangar litmus`: herd7 litmus tests, many trials each (on a trial pool with --jobs), printed
 // in herd's shape or as JSON; with --expected, compared with a reference's allowed states.
-import type { Command } from 'commander';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, readExpectations } from '../../campaign/expectations.ts';
@@ -8,8 +7,9 @@ import { litmusRunner } from '../../campaign/pool/litmus-task.ts';
 import { defaultJobs } from '../../campaign/pool/trial-pool.ts';
 import { SourceError } from '../../isa/source-error.ts';
 import { readLitmus, type LitmusTest } from '../../litmus/parser.ts';
+import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { addOptions, described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, type Values } from '../options.ts';
+import { described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, type Values } from '../options.ts';
 import { comparisonText, coverageJson, coverageText, noEntryText, type Coverage } from '../reporters/expectations-text.ts';
 import { litmusJson } from '../reporters/litmus-json.ts';
 import { litmusText } from '../reporters/litmus-text.ts';
@@ -42,7 +42,7 @@ export function collectLitmusFiles(paths: string[]): string[] {
   return out;
 }
 
-export async function litmusCommand(io: Io, paths: string[], o: Values<typeof OPTIONS>): Promise<number> {
+async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Promise<number> {
   let failed = 0;
   const expected = o.expected ? readExpectations(o.expected) : undefined;
   const total: Coverage = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
@@ -93,12 +93,10 @@ export async function litmusCommand(io: Io, paths: string[], o: Values<typeof OP
   return failed ? 1 : 0;
 }
 
-export function addLitmusCommand(program: Command, io: Io, status: { code: number }): void {
-  const cmd = program
-    .command('litmus')
-    .description('run herd7 litmus tests and print the final states reached')
-    .argument('<paths...>', '.litmus files or directories');
-  addOptions(cmd, OPTIONS).action(async (paths: string[], o: Values<typeof OPTIONS>) => {
-    status.code = await litmusCommand(io, paths, o);
-  });
-}
+export const litmusCommand = defineCommand({
+  name: 'litmus',
+  description: 'run herd7 litmus tests and print the final states reached',
+  argument: ['<paths...>', '.litmus files or directories'],
+  options: OPTIONS,
+  run: (io, paths: string[], o) => runLitmus(io, paths, o),
+});

@@ -1,16 +1,22 @@
 // `hangar merge`: campaign JSONL files (e.g. shards) into one summary; a truncated last line
 // (a killed campaign) is skipped with a warning naming its position.
-import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { mergeRecords } from '../../campaign/merge.ts';
+import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { addOptions, described, JSON_OUT, UsageError, type Values } from '../options.ts';
+import { described, JSON_OUT, UsageError } from '../options.ts';
 import { summaryTable } from '../reporters/campaign-table.ts';
 import { hangLine } from '../reporters/hang-line.ts';
 
-const OPTIONS = { json: described(JSON_OUT, 'JSON lines output') };
+export const mergeCommand = defineCommand({
+  name: 'merge',
+  description: 'merge campaign JSONL files (e.g. shards) into one summary',
+  argument: ['<files...>', 'JSONL files written by campaign --out'],
+  options: { json: described(JSON_OUT, 'JSON lines output') },
+  run: (io, files: string[], o) => merge(io, files, o.json === true),
+});
 
-export function mergeCommand(io: Io, files: string[], o: Values<typeof OPTIONS>): number {
+function merge(io: Io, files: string[], json: boolean): number {
   const lines: unknown[] = [];
   for (const f of files) {
     let text: string;
@@ -30,7 +36,7 @@ export function mergeCommand(io: Io, files: string[], o: Values<typeof OPTIONS>)
     });
   }
   const { records, summary } = mergeRecords(lines);
-  if (o.json) {
+  if (json) {
     for (const r of records) io.out(JSON.stringify(r) + '\n');
     io.out(JSON.stringify(summary) + '\n');
   } else {
@@ -39,14 +45,4 @@ export function mergeCommand(io: Io, files: string[], o: Values<typeof OPTIONS>)
     io.out(summaryTable(summary.cells));
   }
   return 0;
-}
-
-export function addMergeCommand(program: Command, io: Io, status: { code: number }): void {
-  const cmd = program
-    .command('merge')
-    .description('merge campaign JSONL files (e.g. shards) into one summary')
-    .argument('<files...>', 'JSONL files written by campaign --out');
-  addOptions(cmd, OPTIONS).action((files: string[], o: Values<typeof OPTIONS>) => {
-    status.code = mergeCommand(io, files, o);
-  });
 }

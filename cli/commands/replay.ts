@@ -1,34 +1,27 @@
 // `hangar replay`: one trial with its trace and the explanation of the reorderings it depended
 // on (inline: the tracer observes the coordinator's executor; the trace is the untraced one).
-import type { Command } from 'commander';
 import { loadWorkload } from '../../campaign/workload.ts';
 import { replay } from '../../emu/observe/replay.ts';
-import type { Io } from '../io.ts';
-import { addOptions, DEFINE, described, JSON_OUT, MAX_STEPS, parseDefines, required, SEED, TARGET, TRACE, withDefault, type Values } from '../options.ts';
+import { defineCommand } from '../command.ts';
+import { DEFINE, described, JSON_OUT, MAX_STEPS, parseDefines, required, SEED, TARGET, TRACE, withDefault } from '../options.ts';
 import { replayJson, replayText } from '../reporters/replay-report.ts';
 
-const OPTIONS = {
-  target: withDefault(TARGET, 'armv8-llsc'),
-  seed: required(SEED, 'the seed to replay'),
-  trace: withDefault(TRACE, 60),
-  maxSteps: MAX_STEPS,
-  define: described(DEFINE, 'assembler symbols (as given to run)'),
-  json: JSON_OUT,
-};
-
-export function replayCommand(io: Io, spec: string, o: Values<typeof OPTIONS>): number {
-  const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
-  const rp = replay(w.program, w.paramsFor, o.seed);
-  io.out(o.json ? replayJson(w, o.seed, rp) : replayText(w, o.seed, rp, o.trace));
-  return 0;
-}
-
-export function addReplayCommand(program: Command, io: Io, status: { code: number }): void {
-  const cmd = program
-    .command('replay')
-    .description('run one trial with its trace and an explanation of the reorderings it depended on')
-    .argument('<program|file>', 'a program name or an assembly file');
-  addOptions(cmd, OPTIONS).action((file: string, o: Values<typeof OPTIONS>) => {
-    status.code = replayCommand(io, file, o);
-  });
-}
+export const replayCommand = defineCommand({
+  name: 'replay',
+  description: 'run one trial with its trace and an explanation of the reorderings it depended on',
+  argument: ['<program|file>', 'a program name or an assembly file'],
+  options: {
+    target: withDefault(TARGET, 'armv8-llsc'),
+    seed: required(SEED, 'the seed to replay'),
+    trace: withDefault(TRACE, 60),
+    maxSteps: MAX_STEPS,
+    define: described(DEFINE, 'assembler symbols (as given to run)'),
+    json: JSON_OUT,
+  },
+  run(io, spec: string, o) {
+    const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
+    const rp = replay(w.program, w.paramsFor, o.seed);
+    io.out(o.json ? replayJson(w, o.seed, rp) : replayText(w, o.seed, rp, o.trace));
+    return 0;
+  },
+});

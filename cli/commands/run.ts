@@ -1,7 +1,6 @@
 // `hangar run`: one trial of a program, an assembly file or a litmus test, in the inline or
 // the threads layout (the same trace either way); prints its verdict (and a litmus test's final
 // state) and traceHash.
-import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultModel, finalState, locationNames } from '../../campaign/litmus-run.ts';
 import { loadWorkload } from '../../campaign/workload.ts';
@@ -9,8 +8,9 @@ import { runTrial } from '../../emu/machine/trial.ts';
 import { litmusParamsFor } from '../../emu/model/params.ts';
 import { layoutMachine, layoutTrial } from '../../emu/threads/layout.ts';
 import { readLitmus } from '../../litmus/parser.ts';
+import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { addOptions, DEFINE, described, JSON_OUT, LAYOUT, MAX_STEPS, MODEL, parseDefines, SEED, TARGET, withDefault, WORKERS, type Values } from '../options.ts';
+import { DEFINE, described, JSON_OUT, LAYOUT, MAX_STEPS, MODEL, parseDefines, SEED, TARGET, withDefault, WORKERS, type Values } from '../options.ts';
 import { litmusTrialJson, litmusTrialText, programTrialJson, programTrialText } from '../reporters/trial-report.ts';
 
 const OPTIONS = {
@@ -52,12 +52,10 @@ async function runProgram(io: Io, spec: string, o: RunOptions): Promise<number> 
   return r.verdict === 'ok' ? 0 : 1;
 }
 
-export function addRunCommand(program: Command, io: Io, status: { code: number }): void {
-  const cmd = program
-    .command('run')
-    .description('run one trial and print its verdict (final state for litmus tests) and traceHash')
-    .argument('<program|file>', 'a program name (see `hangar list`), an assembly file or a .litmus file');
-  addOptions(cmd, OPTIONS).action(async (file: string, o: RunOptions) => {
-    status.code = file.endsWith('.litmus') ? await runLitmusTest(io, resolve(file), o) : await runProgram(io, file, o);
-  });
-}
+export const runCommand = defineCommand({
+  name: 'run',
+  description: 'run one trial and print its verdict (final state for litmus tests) and traceHash',
+  argument: ['<program|file>', 'a program name (see `hangar list`), an assembly file or a .litmus file'],
+  options: OPTIONS,
+  run: (io, file: string, o) => (file.endsWith('.litmus') ? runLitmusTest(io, resolve(file), o) : runProgram(io, file, o)),
+});

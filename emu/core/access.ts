@@ -27,7 +27,7 @@ import * as phase from './phase.ts';
 // Under vitest every use of an imported binding is a property read through a getter (a switch
 // over `Op.X` cases evaluated ~50 of them per instruction); the step's modules read
 // module-local aliases instead.
-const { ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_EXCL, SHAMT_MASK, SHAMT_SHIFT, Shift, REG_ZR, Op } = isa;
+const { addrMode, AddrMode, F, FLAG_EXCL, SHAMT_MASK, SHAMT_SHIFT, Shift, REG_ZR, Op } = isa;
 const DATA_BASE = program.DATA_BASE;
 const MSG_PROMISE = msgLog.MSG_PROMISE;
 const { W_HIGH, W_NARROW } = wb;
@@ -128,7 +128,7 @@ export class MemoryAccess implements Execution {
   /** Effective address of a memory op into aLoc/aHalf/aV/aP; applies no writeback. */
   protected address(c: CoreState, b: number, flags: number, rn: number, size: number, extra: number): boolean {
     const code = this.code;
-    const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+    const mode = addrMode(flags);
     let lo = c.regLo[rn], hi = c.regHi[rn];
     let v = c.regV[rn], p = c.regP[rn];
     if (mode === AddrMode.OFFSET || mode === AddrMode.PRE) {
@@ -167,7 +167,7 @@ export class MemoryAccess implements Execution {
   }
 
   private writeback(c: CoreState, b: number, flags: number, rn: number): void {
-    const mode = (flags & ADDR_MASK) >> ADDR_SHIFT;
+    const mode = addrMode(flags);
     if (mode !== AddrMode.PRE && mode !== AddrMode.POST) return;
     const imm = this.code[b + F.IMM_LO];
     addc(c.regLo[rn], c.regHi[rn], imm, imm >> 31, 0, true);

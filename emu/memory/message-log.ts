@@ -6,8 +6,6 @@
 // Cores never append during an epoch's run phase; only the coordinator does, between epochs.
 import { heapAlloc, type Alloc } from './alloc.ts';
 
-export const NO_MSG = 0;
-
 /** Message flag bits. */
 export const MSG_PROMISE = 1; // appended as a promise (still outstanding or since fulfilled)
 export const MSG_KERNEL = 2; // written by the kernel (futex/eventfd emulation)

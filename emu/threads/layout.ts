@@ -9,8 +9,6 @@ import { defaultWorkers, threadsMachine, ThreadsDriver } from './threads-driver.
 
 export type Layout = 'inline' | 'threads';
 
-export const LAYOUTS: readonly Layout[] = ['inline', 'threads'];
-
 export function isLayout(s: string): s is Layout {
   return s === 'inline' || s === 'threads';
 }
