@@ -1,4 +1,4 @@
-// The timing model (emu/timing.ts) and the barrier-cost bench (bench/barrier.ts): the model
+// The timing model (bench/timing/timer.ts) and the barrier-cost bench (bench/barrier.ts): the model
 // only observes (same traceHash with and without it), its figures are deterministic, and the
 // barrier relations the bench exists to show hold for the shipped cost tables.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

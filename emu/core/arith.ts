@@ -3,7 +3,7 @@
 // array R (one per thread: the step loop is single-threaded), read back at once by the caller.
 import { Shift } from '../../isa/instructions.ts';
 
-// Module-local aliases of imported bindings (see executor.ts).
+// Module-local aliases of imported bindings (see access.ts).
 const LSL = Shift.LSL, LSR = Shift.LSR, ASR = Shift.ASR;
 
 /** Results of the last helper: R[LO], R[HI] (int32 halves) and R[NZCV] (flags, N Z C V = bits 3..0). */

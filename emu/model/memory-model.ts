@@ -7,7 +7,7 @@
 import * as isa from '../../isa/instructions.ts';
 
 // Module-local aliases of imported bindings: these functions are on the step's hot path (see
-// emu/core/executor.ts).
+// emu/core/access.ts).
 const { Barrier, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_REL } = isa;
 type Barrier = isa.Barrier;
 
