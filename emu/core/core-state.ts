@@ -52,6 +52,19 @@ export const TIMESTAMP_SLOTS: readonly S[] = [
   S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_TS, S.XCL_V,
 ];
 
+/** Orders everything after it behind view v: raises the core's read and write floors (vRn,
+ * vWn). An acquire, a wake-up that hands a waker's views over, a locked RMW. */
+export function raiseFloors(st: Int32Array, v: number): void {
+  if (st[S.V_RN] < v) st[S.V_RN] = v;
+  if (st[S.V_WN] < v) st[S.V_WN] = v;
+}
+
+/** A full barrier (DMB ISH; the kernel's futex and eventfd barriers): everything the core read
+ * or wrote before it orders everything after it. */
+export function fullBarrier(st: Int32Array): void {
+  raiseFloors(st, st[S.V_RO] > st[S.V_WO] ? st[S.V_RO] : st[S.V_WO]);
+}
+
 export const MAX_PROMISES = 8;
 export const MAX_PLAN = 512;
 

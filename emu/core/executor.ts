@@ -19,7 +19,7 @@ import { RmwAccess } from './rmw.ts';
 const { Barrier, F, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift } = isa;
 const { barrierKind } = mm;
 const { addc, condHolds, max, mul64, shift, R, LO, HI, NZCV } = arith;
-const { S, Status } = cs;
+const { S, Status, fullBarrier, raiseFloors } = cs;
 const { Mode, Step } = phase;
 type Step = phase.Step;
 
@@ -201,14 +201,9 @@ export class Executor extends RmwAccess {
         break;
       case Op.DMB: {
         const kind = barrierKind(this.params.model, code[b + F.EXTRA]);
-        if (kind === Barrier.FULL) {
-          const all = max(st[S.V_RO], st[S.V_WO]);
-          st[S.V_RN] = max(st[S.V_RN], all);
-          st[S.V_WN] = max(st[S.V_WN], all);
-        } else if (kind === Barrier.LD) {
-          st[S.V_RN] = max(st[S.V_RN], st[S.V_RO_LD]);
-          st[S.V_WN] = max(st[S.V_WN], st[S.V_RO_LD]);
-        } else {
+        if (kind === Barrier.FULL) fullBarrier(st);
+        else if (kind === Barrier.LD) raiseFloors(st, st[S.V_RO_LD]);
+        else {
           st[S.V_WN] = max(st[S.V_WN], st[S.V_WO]);
         }
         break;

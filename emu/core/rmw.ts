@@ -20,7 +20,7 @@ const { ReadOrd, atomicAcquires, atomicReleases, storeExclusiveReleases } = mm;
 type ReadOrd = mm.ReadOrd;
 const { chance } = prng;
 const { addc, max, R, LO, HI } = arith;
-const { S } = cs;
+const { S, raiseFloors } = cs;
 const { OWN_LATEST } = la;
 const { Mode, Step } = phase;
 type Step = phase.Step;
@@ -65,11 +65,7 @@ export class RmwAccess extends MemoryAccess {
     if (s !== Step.OK) return s;
     st[S.XCL_LOC] = -1;
     this.setReg(c, rs, 0, 0, 0, 0);
-    if (model.rmwFull) {
-      // TSO/SC: a locked RMW is a full barrier.
-      st[S.V_RN] = max(st[S.V_RN], this.wTs);
-      st[S.V_WN] = max(st[S.V_WN], this.wTs);
-    }
+    if (model.rmwFull) raiseFloors(st, this.wTs); // TSO/SC: a locked RMW is a full barrier
     return Step.OK;
   }
 
@@ -121,10 +117,7 @@ export class RmwAccess extends MemoryAccess {
       else { dV = max(rsV, post); dP = max(max(rsV, rsP), post); }
       const s = this.write(c, loc, half, sf, wLo, wHi, rel, true, post, this.aV, this.aP, dV, dP, m);
       if (s !== Step.OK) return s;
-      if (ordR === ReadOrd.A && rel) {
-        st[S.V_RN] = max(st[S.V_RN], this.wTs);
-        st[S.V_WN] = max(st[S.V_WN], this.wTs);
-      }
+      if (ordR === ReadOrd.A && rel) raiseFloors(st, this.wTs); // an AL atomic that writes is a full barrier
     }
     if (!noret) {
       let v = post, p = post;

@@ -10,7 +10,7 @@
 // barriers. We model that as: full barrier, read the newest value, compare and block, full
 // barrier on return; a wake hands the waker's views to the woken core.
 import { DATA_BASE } from '../../isa/program.ts';
-import { CoreState, S, Status } from '../core/core-state.ts';
+import { CoreState, fullBarrier, raiseFloors, S, Status } from '../core/core-state.ts';
 import type { Executor, KernelCalls } from '../core/executor.ts';
 import { Step } from '../core/phase.ts';
 import { MSG_KERNEL, type MessageLog } from '../memory/message-log.ts';
@@ -117,7 +117,7 @@ export class Kernel implements KernelCalls {
   private dispatch(ex: Executor, c: CoreState): Step {
     const nr = c.regLo[8];
     const a0 = c.regLo[0], a1 = c.regLo[1], a2 = c.regLo[2];
-    this.fullBarrier(c);
+    fullBarrier(c.s);
     let res: number;
     switch (nr) {
       case SYS.exit:
@@ -187,7 +187,7 @@ export class Kernel implements KernelCalls {
           this.block(c, Wait.EVENTFD_READ, a0);
           return this.done(c, true);
         }
-        this.acquire(c, this.eventRel[fd]);
+        raiseFloors(c.s, this.eventRel[fd]); // the eventfd lock: acquire its writers' views
         this.systemWrite(c, loc, this.counters[fd], 0);
         this.counters[fd] = 0;
         this.changes++;
@@ -206,7 +206,7 @@ export class Kernel implements KernelCalls {
           this.block(c, Wait.POLL, fdv);
           return this.done(c, true);
         }
-        this.acquire(c, this.eventRel[fd]);
+        raiseFloors(c.s, this.eventRel[fd]); // the eventfd lock: acquire its writers' views
         res = 1;
         break;
       }
@@ -214,7 +214,7 @@ export class Kernel implements KernelCalls {
         return ex.fail(`system call ${nr} is not provided by hangar's kernel (supported: futex, exit, sched_yield, eventfd2, read, write, ppoll)`, c);
     }
     this.ret(c, res);
-    this.fullBarrier(c);
+    fullBarrier(c.s);
     return this.done(c, false);
   }
 
@@ -231,17 +231,6 @@ export class Kernel implements KernelCalls {
     return blocked || c.s[S.STATUS] !== Status.RUNNING ? Step.DONE : Step.OK;
   }
 
-  /** Joins a released view into the core's read and write floors. */
-  private acquire(c: CoreState, rel: number): void {
-    if (c.s[S.V_RN] < rel) c.s[S.V_RN] = rel;
-    if (c.s[S.V_WN] < rel) c.s[S.V_WN] = rel;
-  }
-
-  private fullBarrier(c: CoreState): void {
-    const all = Math.max(c.s[S.V_RO], c.s[S.V_WO]);
-    if (c.s[S.V_RN] < all) c.s[S.V_RN] = all;
-    if (c.s[S.V_WN] < all) c.s[S.V_WN] = all;
-  }
 
   private block(c: CoreState, kind: Wait, arg: number): void {
     c.s[S.STATUS] = Status.BLOCKED;
@@ -256,9 +245,8 @@ export class Kernel implements KernelCalls {
     t.s[S.STATUS] = Status.RUNNING;
     t.s[S.WAIT_KIND] = Wait.NONE;
     this.ret(t, res);
-    if (t.s[S.V_RN] < rel) t.s[S.V_RN] = rel;
-    if (t.s[S.V_WN] < rel) t.s[S.V_WN] = rel;
-    this.fullBarrier(t);
+    raiseFloors(t.s, rel);
+    fullBarrier(t.s);
     this.changes++;
   }
 
