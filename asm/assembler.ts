@@ -1,53 +1,8 @@
-// The GNU-as-style AArch64 assembler of hangar: source text -> Program (isa/program.ts).
-//
-// Syntax is that of GNU as for AArch64: case-insensitive mnemonics and registers, `//` and
-// `/* */` comments (and `#` as the first character of a line), `;` between statements, `name:`
-// labels, numeric local labels (`1:` with `1b`/`1f`), `#` before immediates optional, GNU as
-// expressions (expressions.ts: GNU precedence, so `1 + 1 << 2` is 5; a leading 0 means octal). The
-// preprocessor (preprocessor.ts) handles .include, .macro (\arg, \@, \(), defaults, :req,
-// :vararg, keyword arguments, .exitm, .purgem), .rept/.irp, .if/.ifdef/.ifndef/.ifc/.ifb/.ifeq...
-// with .elseif/.else/.endif, and .error; the encoders (encoders/, by instruction class) the instructions.
-// Symbols (.equ) take the value they have where they are used; one used before its definition
-// gets its final value (only where a label could appear, not in .if or shift amounts).
-//
-// Directives: .text, .data, .bss, .section <.text*|.data*|.bss*|.rodata*>, .word/.long/.int/
-// .4byte (4 bytes), .quad/.xword/.dword/.8byte (8), .hword/.short/.2byte (2), .byte (1),
-// .zero/.skip/.space N{, fill}, .align/.p2align N{, fill{, max}} (2^N bytes), .balign N{, ...},
-// .equ/.set/.equiv and `name = expr`. Accepted and ignored: .global/.globl/.local/.weak/.hidden/.type/.size/
-// .file/.ident/.loc/.arch/.arch_extension/.cpu/.ltorg/.pool/.cfi_*, and alignment in .text.
-//
-// Memory layout. Data bytes are laid out from DATA_BASE; a data label's value is its byte
-// address. Memory is a sequence of 8-byte words (little-endian: bytes 0-3 of a word are its lo
-// half, 4-7 its hi half), so `.word` fills one half of a word. After the data (rounded up to 16
-// bytes) come the per-core stacks, one after the other, zero-filled; a core's SP starts at the
-// top of its own stack. Program.initLo/initHi hold data and stacks.
-//
-// Code addresses. Code is not in memory: a code label's value is its pc (instruction index),
-// so `ADR X0, label`, `LDR X0, =label` and `.quad label` give the pc, which BR/RET take back.
-// Branch targets must be a code label, a local label reference (1b/1f) or `.`; no arithmetic
-// (`b .+8` would mean 8 instructions, not 2, so it is refused). A MOVI, ADR and LDR =value of
-// a W register must fit in 32 bits and is truncated to 32 bits.
-//
-// Pseudo-instructions: MOV Rd, #any-64-bit-value and LDR Rd, =value become one MOVI; MOV to/from
-// SP is ADD #0; MVN Rd, Rm is EOR Rd, Rm, #-1; ADD/SUB/CMP/CMN with a negative immediate switch to
-// the opposite operation as GNU as does; YIELD and PRFM are NOPs; HLT #imm ends the core
-// (Op.HALT); ADRP gives the address & ~0xfff and `:lo12:sym` the low 12 bits, so the usual
-// ADRP + ADD :lo12: pair gives the address.
-// An Op.HALT is appended after the last instruction, so a core that runs off the end halts.
-//
-// hangar extensions:
-//   .cores N      number of emulated cores (default 1, at most MAX_CORES). Every core starts at
-//                 `_start` (a code label; pc 0 if there is none) with X0 = its core index
-//                 (0..N-1) and SP = the top of its own stack. Threads are named core0, core1...
-//   .thread label one core that starts at `label` (may repeat: one core per directive, in
-//                 order; the thread is named after the label). Its SP is the top of its own
-//                 stack; no other register is set (the litmus front end sets its own). Cannot be
-//                 combined with .cores.
-//   .stack N      bytes of stack per core (default STACK_BYTES, a multiple of 16, at most
-//                 MAX_STACK_BYTES). `.stack 0` reserves no stacks and leaves SP unset (0).
-//
-// Errors: every problem in the input is a SourceError at the offending token (file:line:col,
-// what was found, what was expected); errors inside macro expansions name the invocations.
+// The GNU-as-style AArch64 assembler of hangar: source text -> Program (isa/program.ts). The
+// statements come from the preprocessor (preprocessor.ts), instructions are encoded by
+// encoders/; this module runs the directives, lays out code, data and stacks, and resolves
+// symbols. The syntax it accepts, its extensions (.cores, .thread, .stack), the memory layout
+// and its errors are documented in asm/README.md.
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -59,6 +14,7 @@ import { parseOperands, type ImmOperand, type LiteralOperand } from './operands.
 import { Preprocessor, type SourceLine, type Stmt } from './preprocessor.ts';
 import { DATA_BASE, STACK_BYTES, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
+import { nearest } from './suggest.ts';
 
 export interface AsmLine {
   text: string;
@@ -623,31 +579,3 @@ function partial(bytes: Uint8Array, from: number, end: number): number {
   for (let k = 0; k < 4; k++) if (from + k < end) v |= bytes[from + k] << (8 * k);
   return v | 0;
 }
-
-/** The candidate closest to `word` by edit distance, if it is close enough to be a likely typo. */
-function nearest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = word.length <= 3 ? 1 : 2;
-  for (const c of candidates) {
-    if (Math.abs(c.length - word.length) > bestD) continue;
-    const d = editDistance(word, c);
-    if (d <= bestD && (best === null || d < editDistance(word, best))) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-

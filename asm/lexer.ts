@@ -79,6 +79,12 @@ export function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
+/** The first position at or after p in s that is not a blank. */
+export function skipBlanks(s: SrcText, p: number): number {
+  while (p < s.text.length && isBlank(s.text.charCodeAt(p))) p++;
+  return p;
+}
+
 const IDENT_START = /[A-Za-z_.$]/;
 const IDENT_RE = /[A-Za-z_.$][A-Za-z0-9_.$]*/y;
 
