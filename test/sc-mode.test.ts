@@ -4,16 +4,15 @@
 // (completeness, given enough trials).
 import { describe, expect, it } from 'vitest';
 import { scStates } from './support/sc-enumerator.ts';
-import { canonical } from './support/conformance.ts';
 import { corpusOrSkipReason } from './support/corpus.ts';
 import { ownLitmusFiles } from './support/own-litmus.ts';
-import { type LitmusTest, readLitmus, runLitmus } from '../index.ts';
+import { type LitmusTest, readLitmus, runLitmus, stateKey } from '../index.ts';
 
 const TRIALS = 1500;
 
 function compare(t: LitmusTest): { extra: string[]; missing: string[] } {
-  const oracle = new Set(scStates(t, { maxStates: 200_000 }).map(canonical));
-  const seen = new Set(runLitmus(t, { model: 'sc', trials: TRIALS, seed: 7 }).histogram.map((h) => canonical(h.state)));
+  const oracle = new Set(scStates(t, { maxStates: 200_000 }).map(stateKey));
+  const seen = new Set(runLitmus(t, { model: 'sc', trials: TRIALS, seed: 7 }).histogram.map((h) => stateKey(h.state)));
   return { extra: [...seen].filter((s) => !oracle.has(s)), missing: [...oracle].filter((s) => !seen.has(s)) };
 }
 

@@ -18,34 +18,29 @@ export interface TestCoverage {
   errors: string[];
 }
 
-/** Canonical key of a state whatever the order of its keys. */
-export function canonical(s: Record<string, number | string>): string {
-  return stateKey(Object.fromEntries(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-}
-
 export function checkTest(corpus: Corpus, arch: string, file: string, trials: number, seed: number): TestCoverage {
   const t = readLitmus(file);
   const exp = corpus.expected[arch][t.name];
   if (!exp) throw new Error(`${file}: no expectation for ${t.name}`);
-  const allowed = new Set(exp.states.map(canonical));
+  const allowed = new Set(exp.states.map(stateKey));
   const firstSeed = new Map<string, { seed: number; traceHash: string }>();
   const out = runLitmus(t, {
     trials,
     seed,
     observe: (_i, r, s) => {
       if (!s) return;
-      const k = canonical(s);
+      const k = stateKey(s);
       if (!firstSeed.has(k)) firstSeed.set(k, { seed: r.seed, traceHash: r.traceHash });
     },
   });
-  const seen = new Set(out.histogram.map((h) => canonical(h.state)));
+  const seen = new Set(out.histogram.map((h) => stateKey(h.state)));
   const forbidden = out.histogram
-    .filter((h) => !allowed.has(canonical(h.state)))
+    .filter((h) => !allowed.has(stateKey(h.state)))
     .map((h) => {
-      const f = firstSeed.get(canonical(h.state))!;
+      const f = firstSeed.get(stateKey(h.state))!;
       return { state: h.state, seed: f.seed, traceHash: f.traceHash, replay: `npx hangar run ${relative(repoRoot, file)} --seed ${f.seed}` };
     });
-  const missing = exp.states.filter((s) => !seen.has(canonical(s)));
+  const missing = exp.states.filter((s) => !seen.has(stateKey(s)));
   return {
     name: t.name || basename(file),
     family: exp.family,

@@ -78,7 +78,7 @@ export function enumerateSc(program: Program, opts: ScOptions = {}): ScFinal[] {
     mem: initialMemory(program),
   };
 
-  const visited = new Set<string>([stateKey(start)]);
+  const visited = new Set<string>([enumStateKey(start)]);
   const finals = new Map<string, ScFinal>();
   const stack: State[] = [start];
   while (stack.length > 0) {
@@ -93,7 +93,7 @@ export function enumerateSc(program: Program, opts: ScOptions = {}): ScFinal[] {
           `instructions on one execution path (unbounded loop?)`);
       }
       for (const next of successors(program, s, t, spurious)) {
-        const key = stateKey(next);
+        const key = enumStateKey(next);
         if (visited.has(key)) continue;
         visited.add(key);
         if (visited.size > maxStates) {
@@ -179,7 +179,8 @@ function thread(pc: number, regs: bigint[], nzcv: number, mon: number, monValid:
   return { pc, regs, nzcv, mon, monValid: valid, steps, key: `${pc};${nzcv};${mon};${valid ? 1 : 0};${regs.join(',')}` };
 }
 
-function stateKey(s: State): string {
+/** The key of an interleaving state (registers, memory, pcs), for the visited set. */
+function enumStateKey(s: State): string {
   return s.threads.map((t) => t.key).join('|') + '#' + memKey(s.mem);
 }
 
