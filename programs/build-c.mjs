@@ -9,9 +9,10 @@
 //                                             another compiler version than the one installed;
 //                                             compilers that are not installed are not checked
 //                                             for version (the source hashes still are)
-//   node programs/build-c.mjs --matrix DIR    compile every unit with every matrix flag set
-//                                             into DIR (not committed; programs/c/inventory.mjs
-//                                             reads it)
+//   node programs/build-c.mjs --matrix DIR [--flagsets a,b]
+//                                             compile every unit with every matrix flag set
+//                                             (or those named) into DIR (not committed;
+//                                             programs/c/inventory.mjs reads it)
 //   node programs/build-c.mjs --native [--runs N] [-D NAME=V ...]
 //                                             build every unit with the host gcc/g++ -O2
 //                                             -pthread and run it N times (default 1000), each
@@ -74,6 +75,7 @@ export const MATRIX_FLAGSETS = {
   pie: ['-fPIE'],
   'branch-protection': ['-mbranch-protection=standard'],
   debug: ['-g'],
+  'large-code-model': ['-mcmodel=large', '-fno-pie'], // Debian's GCC defaults to PIE, which large refuses
 };
 
 const QEMU_PROGRAMS = [
@@ -274,12 +276,12 @@ export function checkOutputs(only = undefined) {
   return { problems, unchecked: [...unchecked] };
 }
 
-async function matrix(selected, outDir) {
+async function matrix(selected, outDir, flagsets) {
   const jobs = [];
   for (const unit of selected) {
     for (const cc of ['gcc', 'clang']) {
       for (const o of CORPUS_LEVELS) {
-        for (const [set, flags] of Object.entries(MATRIX_FLAGSETS)) {
+        for (const [set, flags] of Object.entries(MATRIX_FLAGSETS).filter(([n]) => !flagsets || flagsets.includes(n))) {
           const build = { cc, o, target: 'armv8-llsc' };
           const command = commandFor(unit, build, flags);
           if (!compilerVersion(command[0])) throw new Error(missingCompiler(command[0]));
@@ -340,7 +342,7 @@ async function main(argv) {
     return problems.length ? 1 : 0;
   }
   if (argv.includes('--matrix')) {
-    await matrix(selected, resolve(opt('--matrix') ?? join(tmpdir(), 'hangar-c-matrix')));
+    await matrix(selected, resolve(opt('--matrix') ?? join(tmpdir(), 'hangar-c-matrix')), opt('--flagsets')?.split(','));
     return 0;
   }
   if (argv.includes('--native')) {

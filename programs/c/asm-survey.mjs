@@ -119,8 +119,9 @@ export function directiveShape(name, args) {
  *   directives: Map<name, Map<shape, count>>, mnemonics: Map<canon, Map<shape, count>>,
  *   spellings: Map<canon, Set<mnemonic>>, defined: Set, referenced: Map<sym, Set<how>>,
  *   dataObjects: [{section, name, offset, size, align}], sharedWords: [[a, b]] (objects
- *   whose bytes share an aligned 8-byte word), anchors: number of .LANCHOR references,
- *   comm: [{name, size, align, local}] }.
+ *   of a writable section whose bytes share an aligned 8-byte word), anchors: number of
+ *   .LANCHOR references, comm: [{name, size, align, directive}], mergedAliases: [{name, offset}]
+ *   (Clang's `.set sym, .L_MergedGlobals+N`) }.
  */
 export function surveyFile(text) {
   const directives = new Map();
@@ -145,6 +146,7 @@ export function surveyFile(text) {
   const dataObjects = [];
   const sizes = new Map();
   const comm = [];
+  const mergedAliases = [];
   let anchors = 0;
   const here = () => offsets.get(section) ?? 0;
   const advance = (n) => offsets.set(section, here() + n);
@@ -180,7 +182,14 @@ export function surveyFile(text) {
         for (const p of parts) for (const s of symbolsIn(p)) ref(s, 'data');
       } else if (word === '.string' || word === '.asciz') advance(JSON.parse(args.replace(/\\([0-7]{1,3})/g, (x, o) => `\\u${Number.parseInt(o, 8).toString(16).padStart(4, '0')}`)).length + 1);
       else if (word === '.size') { const [s, v] = parts; if (/^[0-9]+$/.test(v ?? '')) sizes.set(s, Number(v)); }
-      else if (word === '.comm' || word === '.lcomm') comm.push({ name: parts[0], size: Number(parts[1]), align: Number(parts[2] ?? 0), directive: word });
+      else if (word === '.comm' || word === '.lcomm') {
+        comm.push({ name: parts[0], size: Number(parts[1]), align: Number(parts[2] ?? 0), directive: word });
+        defined.add(parts[0]);
+      } else if (word === '.set' || word === '.equ' || word === '.equiv') {
+        defined.add(parts[0]);
+        const merged = /^\.L_MergedGlobals(?:\+([0-9]+))?$/.exec(parts[1] ?? '');
+        if (merged) mergedAliases.push({ name: parts[0], offset: Number(merged[1] ?? 0) });
+      }
       else if (word === '.cfi_personality' || word === '.cfi_lsda') for (const s of symbolsIn(parts[1] ?? '')) ref(s, 'cfi');
       continue;
     }
@@ -199,7 +208,7 @@ export function surveyFile(text) {
       if ((how !== 'address' || canon === 'adrp' || canon === 'adr') && isSymbol(o.split('+')[0])) {
         const s = o.split('+')[0];
         if (s.startsWith('.LANCHOR')) anchors++;
-        if (!COND_RE.test(s)) ref(s, how);
+        if (!COND_RE.test(s) && !/^(wzr|xzr|sp|wsp)$/i.test(s)) ref(s, how);
       }
     }
   }
@@ -207,12 +216,12 @@ export function surveyFile(text) {
   // objects that share an aligned 8-byte word with another object of the same section
   const sharedWords = [];
   const bySection = new Map();
-  for (const o of dataObjects) if (o.size !== null) (bySection.get(o.section) ?? bySection.set(o.section, []).get(o.section)).push(o);
+  for (const o of dataObjects) if (o.size !== null && !/^\.rodata/.test(o.section)) (bySection.get(o.section) ?? bySection.set(o.section, []).get(o.section)).push(o);
   for (const objs of bySection.values()) {
     for (let i = 0; i + 1 < objs.length; i++) {
       const a = objs[i], b = objs[i + 1];
       if (a.size > 0 && Math.floor((a.offset + a.size - 1) / 8) === Math.floor(b.offset / 8)) sharedWords.push([a, b]);
     }
   }
-  return { directives, mnemonics, spellings, defined, referenced, dataObjects, sharedWords, anchors, comm };
+  return { directives, mnemonics, spellings, defined, referenced, dataObjects, sharedWords, anchors, comm, mergedAliases };
 }

@@ -97,6 +97,8 @@ function errorCategory(msg) {
   return msg
     .replace(/^undefined symbol '(?!\.L_MergedGlobals)[^']*'$/, "undefined symbol '<a data object>' (after its .comm or section line was blanked)")
     .replace(/'([wx])[0-9]+'/g, "'$1N'")
+    .replace(/found '([a-z0-9_]+):[^']*'/, "found '$1:SYM'")
+    .replace(/'(#?):([a-z0-9_]+):[^']*'/g, "'$1:$2:SYM'")
     .replace(/^(undefined (?:label|symbol)) '([^']*)'.*$/, (x, what, sym) => `${what} '${/^__aarch64_/.test(sym) ? '__aarch64_<helper>' : sym}'`)
     .replace(/^'[^']*' is a \.equ symbol, not a code label$/, "'SYM' is a .equ symbol (a .set alias), not a code label")
     .replace(/\b[0-9]+\b/g, 'N');
@@ -145,20 +147,27 @@ for (const file of files) {
   for (const canon of s.spellings.keys()) if (!spellings.has(canon)) spellings.set(canon, new Set());
   for (const [canon, sp] of s.spellings) for (const x of sp) spellings.get(canon).add(x);
   for (const [sym, how] of s.referenced) {
-    if (s.defined.has(sym) || sym.startsWith('.L') || sym === '.') continue;
+    if (s.defined.has(sym) || sym.startsWith('.L') || sym.startsWith('.debug_') || sym === '.') continue;
     externals.add(sym, file);
     const h = externalHow.get(sym) ?? externalHow.set(sym, new Set()).get(sym);
     for (const x of how) h.add(x);
     if (/^__aarch64_/.test(sym)) helpers.add(sym, file);
   }
   if (s.anchors > 0) layout.anchorsFiles.add('files addressing globals from a .LANCHOR section anchor', file);
-  for (const c of s.comm) layout.comm.add(`${c.directive} (size ${c.size}, align ${c.align})`, file);
+  for (const c of s.comm) layout.comm.add(`${c.directive} (with .local) of a ${c.size <= 8 ? `${c.size}-byte` : 'larger'} object, alignment ${c.align}`, file);
+  const mergedSub8 = s.mergedAliases.filter((a) => a.offset % 8 !== 0);
+  if (s.mergedAliases.length) layout.anchorsFiles.add('files whose globals are .set aliases of .L_MergedGlobals+N (Clang global merging)', file);
+  if (mergedSub8.length) {
+    const key = '.L_MergedGlobals aliases at an offset that is not a multiple of 8 (two objects in one 8-byte word)';
+    layout.shared.add(key, file);
+    if (!layout.sharedExamples.has(key)) layout.sharedExamples.set(key, `${s.mergedAliases.map((a) => `${a.name}@${a.offset}`).join(' ')} (${file.shown})`);
+  }
   for (const [a, b] of s.sharedWords) {
     const key = `${a.section}: ${a.size}-byte object next to a ${b.size}-byte object in one aligned 8-byte word`;
     layout.shared.add(key, file);
     if (!layout.sharedExamples.has(key)) layout.sharedExamples.set(key, `${a.name}@${a.offset} + ${b.name}@${b.offset} (${file.shown})`);
   }
-  for (const o of s.dataObjects) if (o.size !== null) layout.dataAlign.add(`${o.section.replace(/\.(?!str1|cst|rel|ro|local)[A-Za-z_].*$/, '.<symbol>')} object of ${o.size <= 8 ? o.size : '>8'} bytes at offset mod 8 = ${o.offset % 8}`, file);
+  for (const o of s.dataObjects) if (o.size !== null && !/^\.rodata/.test(o.section)) layout.dataAlign.add(`${o.section.replace(/\.(?!str1|cst|rel|ro|local)[A-Za-z_].*$/, '.<symbol>')} object of ${o.size <= 8 ? o.size : '>8'} bytes at offset mod 8 = ${o.offset % 8}`, file);
   const { messages, ok } = assembleAll(text, file.shown);
   if (ok && messages.length === 0) filesOk++;
   if (ok) filesOkAfter++;
@@ -182,6 +191,32 @@ p('# What GCC and Clang emit for hangar\'s C and C++ programs', '',
   `flag sets ${ALL_FLAGSETS.map((f) => `${code(f)} (${MATRIX_FLAGSETS[f].join(' ') || 'no extra flag'})`).join(', ')}).`,
   'The x86-64 outputs are not surveyed (they are for a later x86 front end).', '', 'Compilers:', ...versions, '',
   '"Who" columns: compilers; flag sets; -O levels that produce the item. Counts are occurrences over all files.', '');
+
+// The headline: every error category, grouped by what hangar lacks.
+const GROUPS = [
+  ['Directives hangar does not know', /^unknown directive/],
+  ['Sections hangar refuses (with everything in them)', /section name/],
+  ['Data directives outside a data section', /needs \.data/],
+  ['Instructions hangar does not model or decode', /does not model|unknown mnemonic/],
+  ['Operand forms', /^expected (a|an) (register|X register|W register|shift|immediate|extend)/],
+  ['Relocation operators', /relocation operator/],
+  ['Runtime functions and data (undefined: the C runtime must provide them)', /^undefined label/],
+  ['Symbols: aliases and merged globals', /\.equ symbol|_MergedGlobals/],
+];
+const grouped = new Map(GROUPS.map(([t]) => [t, []]));
+const ungrouped = [];
+for (const [k, e] of allErrors.sorted()) {
+  if (/^undefined symbol '<a data object>'/.test(k)) continue; // a consequence of a blank
+  const g = GROUPS.find(([, re]) => re.test(k));
+  (g ? grouped.get(g[0]) : ungrouped).push([k, e]);
+}
+p('## Headline: what hangar\'s assembler lacks, grouped', '',
+  'From the error categories below (files affected, over all files surveyed).', '');
+for (const [title, rows] of [...grouped, ['Other', ungrouped]]) {
+  if (!rows.length) continue;
+  p(`- **${title}**: ` + rows.map(([k, e]) => `${esc(k.replace(/^unknown directive |^undefined label |^expected a section name \(.*\), found /, '').replace(/ is an AArch64 instruction that hangar does not model$/, '').replace(/^unknown mnemonic ('[^']*').*$/, '$1'))} (${e.files.size})`).join('; ') + '.');
+}
+p('');
 
 p('## hangar\'s current assembler on these files', '',
   `${filesOk} of ${files.length} files assemble as they are; ${filesOkAfter} assemble once every failing line is blanked (up to ${MAX_ERRORS} errors a file).`, '',
@@ -247,14 +282,14 @@ for (const [title, re] of [...groups, ['other', /./]]) {
 
 p('## Outline-atomics helpers', '', 'The `__aarch64_<op><size>_<order>` helpers called (size in bytes; orders relax, acq, rel, acq_rel).',
   'GCC and Clang call them unless `-mno-outline-atomics` or an `-march` with LSE is given.', '',
-  '| helper | calls | files | who |', '|---|---:|---:|---|');
-for (const [k, e] of helpers.sorted()) p(`| ${code(k)} | ${e.count} | ${e.files.size} | ${who(e)} |`);
+  '| helper | files | units | who |', '|---|---:|---:|---|');
+for (const [k, e] of helpers.sorted()) p(`| ${code(k)} | ${e.files.size} | ${e.units.size} | ${who(e)} |`);
 
 p('', '## Data layout', '', '| fact | files | who | example |', '|---|---:|---|---|');
 for (const [k, e] of layout.anchorsFiles.sorted()) p(`| ${esc(k)} | ${e.files.size} | ${who(e)} | |`);
 for (const [k, e] of layout.comm.sorted()) p(`| ${esc(k)} | ${e.files.size} | ${who(e)} | |`);
 for (const [k, e] of layout.shared.sorted()) p(`| ${esc(k)} | ${e.files.size} | ${who(e)} | ${esc(layout.sharedExamples.get(k))} |`);
-p('', '### Data objects by section, size and offset within their 8-byte word', '', '| object | count | files | who |', '|---|---:|---:|---|');
+p('', '### Writable data objects by section, size and offset within their 8-byte word', '', '| object | count | files | who |', '|---|---:|---:|---|');
 for (const [k, e] of layout.dataAlign.sorted()) p(`| ${esc(k)} | ${e.count} | ${e.files.size} | ${who(e)} |`);
 p('');
 

@@ -27,7 +27,9 @@
 #ifndef ITEMS
 #define ITEMS 6
 #endif
+#ifndef CAPACITY
 #define CAPACITY 8 /* a power of two >= ITEMS */
+#endif
 
 static atomic_long top, bottom;
 static atomic_int buffer[CAPACITY];
