@@ -473,7 +473,9 @@ interface Row {
 /** One thing in a thread: a label definition or an instruction (X86 ones still untranslated). */
 type Item = { kind: 'label'; name: string; pos: SourcePos } | { kind: 'a64'; text: string; pos: SourcePos } | { kind: 'x86'; insn: X86Insn };
 
-const LABEL_DEF = /^([A-Za-z_.$][A-Za-z0-9_.$]*)\s*:(?!:)\s*/;
+const LABEL_DEF = /^([A-Za-z_.$][A-Za-z0-9_.$]*|[0-9]+)\s*:(?!:)\s*/;
+/** A numeric local label reference (1b, 2f) as the assembler's lexer reads one. */
+const LOCAL_REF = /(?<![A-Za-z0-9_.$])([0-9]+)([bfBF])(?![A-Za-z0-9_.$])/g;
 const BRANCH_LAST_OPERAND = new Set(['b', 'bl', 'cbz', 'cbnz', 'tbz', 'tbnz']);
 
 function parseCode(src: Source, start: number, arch: LitmusArch): Code {
@@ -501,7 +503,8 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
     row.cells.forEach((cell, i) => {
       const m = LABEL_DEF.exec(cell.text);
       if (m) {
-        if (items[i].some((it) => it.kind === 'label' && it.name === m[1])) {
+        // Numeric local labels (1:) may repeat; named ones may not.
+        if (!/^[0-9]/.test(m[1]) && items[i].some((it) => it.kind === 'label' && it.name === m[1])) {
           throw new SourceError(cell.pos, `'${m[1]}'`, 'a label not yet defined in this thread', `label '${m[1]}' is defined twice in thread P${i}`);
         }
         items[i].push({ kind: 'label', name: m[1], pos: cell.pos });
@@ -532,11 +535,12 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
 
   items.forEach((its, i) => {
     const labels = new Set(its.flatMap((it) => (it.kind === 'label' ? [it.name] : [])));
+    const locals = new LocalLabels(its, i);
     const lines: AsmLine[] = [];
     const emit = (pos: SourcePos, text: string): void => void lines.push({ text, file: src.file, line: pos.line, col: pos.col });
     for (const it of its) {
-      if (it.kind === 'label') emit(it.pos, `P${i}__${it.name}:`);
-      else if (it.kind === 'a64') emit(it.pos, renameBranchTarget(it.text, it.pos, labels, i));
+      if (it.kind === 'label') emit(it.pos, locals.isLocal(it.name) ? `${locals.define(it.name)}:` : `P${i}__${it.name}:`);
+      else if (it.kind === 'a64') emit(it.pos, locals.rename(renameBranchTarget(it.text, it.pos, labels, i), it.pos));
       else for (const a of translateX86(it.insn, (loc) => code.x86LocRegs.get(loc)!)) emit(it.insn.pos, a);
     }
     code.threads.push({ pos: header.cells[i].pos, lines });
@@ -580,6 +584,57 @@ function splitRows(src: Source, start: number): { rows: Row[]; finalStart: numbe
     p = eol + 1;
   }
   return { rows, finalStart: text.length };
+}
+
+/**
+ * Numeric local labels (`1:`, referenced as `1b`/`1f`) scoped to one thread. The threads are
+ * assembled one after the other, so the assembler's own resolution would let `1f` in P0 reach
+ * P1's `1:`; here every definition gets a name of its thread (P<i>__<n>__<k>, which no named
+ * label can take: those start with a letter) and every reference is resolved within the thread.
+ */
+class LocalLabels {
+  /** Per label: definitions in the thread (all of them) and definitions seen so far. */
+  private readonly total = new Map<string, number>();
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    items: readonly Item[],
+    private readonly thread: number,
+  ) {
+    for (const it of items) if (it.kind === 'label' && this.isLocal(it.name)) this.total.set(it.name, (this.total.get(it.name) ?? 0) + 1);
+  }
+
+  isLocal(name: string): boolean {
+    return /^[0-9]+$/.test(name);
+  }
+
+  /** The next definition of `name` in program order: its thread-scoped name. */
+  define(name: string): string {
+    const k = this.seen.get(name) ?? 0;
+    this.seen.set(name, k + 1);
+    return this.nameOf(name, k);
+  }
+
+  /** The instruction text with each `Nb`/`Nf` replaced by the thread's definition it means. */
+  rename(text: string, pos: SourcePos): string {
+    return text.replace(LOCAL_REF, (ref: string, n: string, dir: string, at: number) => {
+      const label = n;
+      const before = this.seen.get(label) ?? 0;
+      const where = { ...pos, col: pos.col + at };
+      if (dir === 'b' || dir === 'B') {
+        if (before === 0) throw new SourceError(where, `'${ref}'`, `a local label '${n}:' before this line in thread P${this.thread}`, `no local label '${n}:' before '${ref}' in thread P${this.thread}`);
+        return this.nameOf(label, before - 1);
+      }
+      if (before >= (this.total.get(label) ?? 0)) {
+        throw new SourceError(where, `'${ref}'`, `a local label '${n}:' after this line in thread P${this.thread}`, `no local label '${n}:' after '${ref}' in thread P${this.thread}`);
+      }
+      return this.nameOf(label, before);
+    });
+  }
+
+  private nameOf(label: string, k: number): string {
+    return `P${this.thread}__${label}__${k}`;
+  }
 }
 
 /** Renames the label operand of a branch (its last operand) to the thread's own copy. */
