@@ -64,7 +64,7 @@ export function readLitmus(path: string): LitmusTest {
 
 /** Parses a litmus test; any problem with the text is a SourceError. */
 export function parseLitmus(text: string, file: string): LitmusTest {
-  const src = new Source(blankComments(text, file), file);
+  const src = new Source(refuseUnicodeBlanks(blankComments(text, file), file), file);
   const header = parseHeader(src);
   const regs = header.arch === 'AArch64' ? A64_REGS : X86_REG_SYNTAX;
 
@@ -262,6 +262,24 @@ export function blankComments(text: string, file: string): string {
     throw new SourceError(src.where(open), 'end of file', "'*)'", 'unterminated comment: expected \'*)\', found end of file');
   }
   return out.join('');
+}
+
+/** Blanks other than ASCII ones (no-break space, em space, ...), which `trim` and `\s` would
+ * take for separators or strip without a word, are an error outside comments and quoted
+ * strings; a leading byte-order mark becomes a space. Returns the text. */
+function refuseUnicodeBlanks(text: string, file: string): string {
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) inString = !inString;
+    else if (c === 0x0a) inString = false;
+    else if (c > 0x7f && !inString && /\s/.test(text[i])) {
+      const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new SourceError(new Source(text, file).where(i), code, 'an ASCII space or tab', `unexpected Unicode blank ${code}: litmus files separate with ASCII spaces and tabs`);
+    }
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------

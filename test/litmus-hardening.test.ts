@@ -71,3 +71,35 @@ exists (0:X0=0)
     expect(b.message).toBe("back.litmus:5:18: no local label '1:' before '1b' in thread P1");
   });
 });
+
+describe('deeply nested conditions', () => {
+  const test = (cond: string): string => `AArch64 Deep\n{ }\n P0 ;\n NOP ;\nexists ${cond}\n`;
+
+  it('3000 parentheses or negations are an error at the first one too deep, not a stack overflow', () => {
+    const parens = sourceError(() => parseLitmus(test('('.repeat(3000) + '0:X0=0' + ')'.repeat(3000)), 'deep.litmus'));
+    expect(parens.message).toBe('deep.litmus:5:265: condition nested more than 256 deep (parentheses and negations)');
+    const nots = sourceError(() => parseLitmus(test('~'.repeat(100_000) + '0:X0=0'), 'not.litmus'));
+    expect(nots.message).toMatch(/^not\.litmus:5:265: condition nested more than 256 deep/);
+  });
+
+  it('256 levels still parse and evaluate', () => {
+    const t = parseLitmus(test('('.repeat(128) + '~'.repeat(128) + '0:X0=0' + ')'.repeat(128)), 'ok.litmus');
+    expect(runLitmus(t, { trials: 2, seed: 1 }).observed.verdict).toBe('Allowed');
+  });
+});
+
+describe('Unicode blanks', () => {
+  const cell = (text: string): string => `AArch64 U\n"a quoted\u00a0string"\n{ 0:X1=x; }\n P0 ;\n ${text} ;\n STR W0,[X1] ;\nexists (x=1)\n`;
+
+  it('a no-break space in a cell is an error naming it, not trimmed away', () => {
+    const e = sourceError(() => parseLitmus(cell('MOV W0,#1\u00a0'), 'u.litmus'));
+    expect(e.message).toBe('u.litmus:5:11: unexpected Unicode blank U+00A0: litmus files separate with ASCII spaces and tabs');
+    const em = sourceError(() => parseLitmus(cell('MOV\u2003W0,#1'), 'u.litmus'));
+    expect(em.message).toMatch(/^u\.litmus:5:5: unexpected Unicode blank U\+2003/);
+  });
+
+  it('inside a comment, a quoted string or as a leading byte-order mark it is fine', () => {
+    const t = parseLitmus('\ufeff' + cell('MOV W0,#1 (* a\u00a0comment *)'), 'u.litmus');
+    expect(runLitmus(t, { trials: 2, seed: 1 }).histogram.map((h) => h.state)).toEqual([{ x: 1 }]);
+  });
+});
