@@ -4,16 +4,16 @@
 // symbols. The syntax it accepts, its extensions (.cores, .thread, .stack), the memory layout
 // and its errors are documented in asm/README.md.
 
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Cursor, SrcText, tokenize } from './lexer.ts';
-import { evaluate, firstSymbol, num, parseExpr, type Expr, type ExprEnv, type SymExpr } from './expressions.ts';
+import { evaluate, firstSymbol, newEvaluation, num, parseExpr, type Expr, type ExprEnv, type SymbolMeaning, type SymExpr } from './expressions.ts';
 import { ENCODERS, UNSUPPORTED_MNEMONICS, type EncodeContext } from './encoders/table.ts';
 import { F, INSN_WORDS, Op, REG_SP } from '../isa/instructions.ts';
 import { parseOperands, type ImmOperand, type LiteralOperand } from './operands.ts';
-import { Preprocessor, type SourceLine, type Stmt } from './preprocessor.ts';
-import { DATA_BASE, STACK_BYTES, type Program, type ThreadSpec } from '../isa/program.ts';
+import { Preprocessor, type PreprocessorWork, type SourceLine, type Stmt } from './preprocessor.ts';
+import { DATA_BASE, MAX_CORE_LOCATIONS, MAX_CORES, STACK_BYTES, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
+import { readTextFile } from '../isa/source-file.ts';
 import { nearest } from './suggest.ts';
 
 export interface AsmLine {
@@ -29,11 +29,23 @@ export interface AssembleOptions {
   file: string;
   /** Predefined .equ symbols, e.g. {TARGET_LLSC: 1} for .if. */
   defines?: Record<string, number>;
-  /** For .include; default: the file system, relative to the including file's directory. */
+  /** For .include; default: the file system (regular files only, at most MAX_SOURCE_BYTES),
+   * relative to the including file's directory. */
   readFile?: (path: string, fromFile: string) => { text: string; file: string };
+  /** Filled with the work the assembly did (also when it fails): tests bound it. */
+  work?: AssemblyWork;
 }
 
-export const MAX_CORES = 64;
+/** The work of one assembly; each count is bounded by a limit of the assembler. */
+export interface AssemblyWork extends PreprocessorWork {
+  /** Expression nodes computed after pass 1 (memoised: at most one per node). */
+  evalSteps: number;
+  instructions: number;
+}
+
+export { MAX_CORES };
+/** The most instructions one program may have. */
+export const MAX_INSTRUCTIONS = 1 << 20;
 export const MAX_STACK_BYTES = 1 << 20;
 /** Bytes of data plus stacks a program may use. */
 export const MAX_MEMORY_BYTES = 1 << 25;
@@ -59,6 +71,8 @@ export function assembleLines(lines: AsmLine[], opts: AssembleOptions): Program 
     const why = e instanceof Error ? e.message : String(e);
     const pos = asm?.position() ?? { file: String(opts?.file ?? '<input>'), line: 1, col: 1 };
     throw new SourceError(pos, 'input the assembler could not handle', 'valid assembler input', `internal assembler error: ${why}`);
+  } finally {
+    if (opts?.work !== undefined && asm !== null) Object.assign(opts.work, asm.work());
   }
 }
 
@@ -81,7 +95,7 @@ const SYNTH = '\u0002';
 
 function defaultReadFile(p: string, fromFile: string): { text: string; file: string } {
   const file = path.isAbsolute(p) ? p : path.join(path.dirname(fromFile), p);
-  return { text: readFileSync(file, 'utf8'), file };
+  return { text: readTextFile(file), file };
 }
 
 const IGNORED_DIRECTIVES = new Set([
@@ -110,6 +124,8 @@ class Assembler {
   private readonly equs = new Map<string, Equ>();
   /** Numeric local label -> synthetic names of its definitions, in order. */
   private readonly locals = new Map<string, string[]>();
+  /** Evaluations after pass 1, when every label is known: one memo for all of them. */
+  private readonly evaluation = newEvaluation();
   /** Work that needs every label: evaluations and range checks of label expressions. */
   private readonly deferred: Array<() => void> = [];
   private cores: { n: number; where: string } | null = null;
@@ -118,6 +134,7 @@ class Assembler {
   /** The statement being worked on, for internal-error positions. */
   private current: { src: SrcText; at: number } | null = null;
   private endPos: SourcePos;
+  private pp: Preprocessor | null = null;
 
   constructor(opts: AssembleOptions) {
     this.file = typeof opts.file === 'string' ? opts.file : '<input>';
@@ -131,6 +148,11 @@ class Assembler {
     }
   }
 
+  work(): AssemblyWork {
+    const pp = this.pp?.work ?? { sourceChars: 0, statements: 0, expandedChars: 0 };
+    return { ...pp, evalSteps: this.evaluation.steps, instructions: this.insns.length };
+  }
+
   position(): SourcePos {
     return this.current === null ? this.endPos : this.current.src.pos(this.current.at);
   }
@@ -142,11 +164,11 @@ class Assembler {
     }
     const last = input[input.length - 1];
     if (last !== undefined) this.endPos = { file: last.file, line: last.line, col: last.col };
-    const pp = new Preprocessor(input, this.file, {
+    const pp = (this.pp = new Preprocessor(input, this.file, {
       constant: (src, from) => this.constantAt(src, from),
       isDefined: (name) => this.labels.has(name) || this.equs.has(name),
       readFile: this.readFile,
-    });
+    }));
     for (let s = pp.next(); s !== undefined; s = pp.next()) {
       this.current = { src: s.src, at: s.at };
       this.statement(s);
@@ -250,15 +272,13 @@ class Assembler {
     return this.constant(e);
   }
 
-  /** Resolves a symbol left after pass 1: a label or a .equ defined after its use. */
-  private resolve(s: SymExpr, depth = 0): bigint {
+  /** What a symbol left after pass 1 stands for: a label's value, or the expression of a .equ
+   * defined after its use (evaluate() evaluates it, memoised, and catches cycles). */
+  private resolve(s: SymExpr): SymbolMeaning {
     const l = this.labels.get(s.name);
     if (l !== undefined) return BigInt(l.value);
     const q = this.equs.get(s.name);
-    if (q !== undefined) {
-      if (depth > 32) s.src.fail(s.at, s.shown, 'a symbol that does not depend on itself', `circular definition of '${s.shown}'`);
-      return evaluate(q.expr, (t) => this.resolve(t, depth + 1));
-    }
+    if (q !== undefined) return q.expr;
     return this.undefinedSymbol(s, 'symbol');
   }
 
@@ -276,7 +296,7 @@ class Assembler {
       apply(e.v);
       return;
     }
-    this.deferred.push(() => apply(evaluate(e, (s) => this.resolve(s))));
+    this.deferred.push(() => apply(evaluate(e, (s) => this.resolve(s), this.evaluation)));
   }
 
   // ------------------------------------------------------------ instructions
@@ -294,6 +314,7 @@ class Assembler {
     if (this.section !== 'text') {
       src.fail(at, src.text.slice(at, nameEnd), 'a data directive', 'instructions must be in .text (the current section is .data)');
     }
+    if (this.insns.length >= MAX_INSTRUCTIONS) src.fail(at, src.text.slice(at, nameEnd), `at most ${MAX_INSTRUCTIONS} instructions`, `more than ${MAX_INSTRUCTIONS} instructions`);
     const cur = new Cursor(src, tokenize(src, nameEnd));
     const ops = parseOperands(cur, this.env);
     const rec = new Int32Array(INSN_WORDS);
@@ -405,6 +426,7 @@ class Assembler {
         cur.next();
         cur.expectEnd();
         if (this.cores !== null) src.fail(at, written, 'no .thread', `.thread cannot be combined with .cores (at ${this.cores.where})`);
+        if (this.threadDecls.length >= MAX_CORES) src.fail(at, written, `at most ${MAX_CORES} .thread directives`, `more than ${MAX_CORES} threads: a program has at most ${MAX_CORES} cores`);
         this.threadDecls.push({ name: t.text, src, at: t.start });
         return;
       }
@@ -496,6 +518,10 @@ class Assembler {
     const total = dataBytes + threads.length * stackBytes;
     if (total > MAX_MEMORY_BYTES) {
       throw new SourceError(this.endPos, `${total} bytes`, `at most ${MAX_MEMORY_BYTES} bytes`, `data and stacks need ${total} bytes; the limit is ${MAX_MEMORY_BYTES}`);
+    }
+    if ((total / 8) * threads.length > MAX_CORE_LOCATIONS) {
+      const where = this.cores?.where ?? (this.threadDecls.length ? this.threadDecls[0].src.where(this.threadDecls[0].at) : `${this.endPos.file}:${this.endPos.line}:${this.endPos.col}`);
+      throw new SourceError(this.endPos, `${threads.length} cores`, 'fewer cores or less memory', `${threads.length} cores (${where}) with ${total} bytes of data and stacks need more emulator state than hangar allows: cores × 8-byte words must be at most ${MAX_CORE_LOCATIONS}`);
     }
     const words = total / 8;
     const initLo = new Int32Array(words);

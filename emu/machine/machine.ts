@@ -11,7 +11,7 @@
 // the run phase of a core is a pure function of its state, the frozen log and its streams:
 // running cores one after another or in parallel workers gives the same trace.
 import { createHash } from 'node:crypto';
-import { DATA_BASE, type Program } from '../../isa/program.ts';
+import { DATA_BASE, MAX_CORE_LOCATIONS, MAX_CORES, type Program } from '../../isa/program.ts';
 import * as cs from '../core/core-state.ts';
 import { CoreState } from '../core/core-state.ts';
 import { Executor } from '../core/executor.ts';
@@ -95,6 +95,7 @@ export class Machine implements KernelHost {
   private remapStamp = 0;
 
   constructor(program: Program, params: TrialParams, opts: MachineOptions = {}) {
+    checkLimits(program);
     const alloc = opts.alloc ?? heapAlloc;
     this.driver = opts.driver ?? inlineDriver;
     this.program = program;
@@ -326,5 +327,15 @@ export class Machine implements KernelHost {
     }
     h.update(verdict);
     return h.digest('hex').slice(0, 16);
+  }
+}
+
+/** The one core limit and the state budget, whatever made the program (the front ends report
+ * them at the source; this catches a Program built by hand). */
+function checkLimits(p: Program): void {
+  const cores = p.threads.length;
+  if (cores < 1 || cores > MAX_CORES) throw new RangeError(`${p.name}: ${cores} cores; a program has 1 to ${MAX_CORES}`);
+  if (cores * p.initLo.length > MAX_CORE_LOCATIONS) {
+    throw new RangeError(`${p.name}: ${cores} cores × ${p.initLo.length} memory words exceed the ${MAX_CORE_LOCATIONS} the machine allows`);
   }
 }
