@@ -118,9 +118,9 @@ export function allCells(programs: string[] | undefined, target: string): Cell[]
 }
 
 /** The command line that replays a trial of a cell (printed with every hang). */
-export function replayCommandLine(program: string, target: string, seed: number, defines?: Record<string, number>): string {
+export function replayCommandLine(program: string, target: string, seed: number, defines?: Record<string, number>, model?: string): string {
   const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
-  return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
+  return `npx hangar replay ${program} --target ${target}${model ? ` --model ${model}` : ''} --seed ${seed}${d}`;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
