@@ -49,6 +49,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`hangar: ${e.message}\n`);
       return 2;
     }
-    throw e;
+    // A bug: one line that says so, then the stack for the report; exit status 70 (EX_SOFTWARE).
+    io.err(`hangar: internal error: ${e instanceof Error ? e.message : String(e)}\n${e instanceof Error && e.stack ? e.stack + '\n' : ''}`);
+    return 70;
   }
 }

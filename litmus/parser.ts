@@ -6,7 +6,6 @@
 // each thread ending in `hlt #0`. Initial register values go into the threads' initRegs after
 // assembly, once location addresses are known.
 
-import { readFileSync } from 'node:fs';
 import { assembleLines, type AsmLine } from '../asm/assembler.ts';
 import {
   parseFinalSection,
@@ -20,6 +19,7 @@ import {
 } from './condition.ts';
 import { DATA_BASE, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
+import { FileReadError, readTextFile } from '../isa/source-file.ts';
 import {
   parseX86Insn,
   translateX86,
@@ -54,10 +54,10 @@ export interface LitmusTest {
 export function readLitmus(path: string): LitmusTest {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new SourceError({ file: path, line: 1, col: 1 }, 'an unreadable file', 'a readable litmus file', `cannot read ${path}: ${why}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new SourceError({ file: path, line: 1, col: 1 }, 'an unreadable file', 'a readable litmus file', e.message);
   }
   return parseLitmus(text, path);
 }

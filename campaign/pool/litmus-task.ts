@@ -3,7 +3,7 @@
 // chunks are merged in trial order: counts add up, and a state's first-seen position is its
 // position in the first chunk that saw it, so the merged histogram (order included), aborted
 // count and first errors equal those of the in-process run, for every number of workers.
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../isa/source-file.ts';
 import { parseLitmus, readLitmus, type LitmusTest } from '../../litmus/parser.ts';
 import { stateKey } from '../../litmus/state.ts';
 import { newMachine } from '../../emu/machine/trial.ts';
@@ -95,7 +95,7 @@ export function litmusRunner(jobs: number, files: string[] = []): LitmusRunner {
   let ahead: { file: string; opts: Opts; result: Promise<LitmusOutcome> } | undefined;
   const submit = async (t: LitmusTest, file: string, opts: Opts): Promise<LitmusOutcome> => {
     pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS] });
-    return runLitmusOnPool(await pool, t, { file, text: readFileSync(file, 'utf8') }, opts);
+    return runLitmusOnPool(await pool, t, { file, text: readTextFile(file) }, opts);
   };
   return {
     async run(t, file, opts) {

@@ -1,6 +1,6 @@
 // `hangar litmus`: herd7 litmus tests, many trials each (on a trial pool with --jobs), printed
 // in herd's shape or as JSON; with --expected, compared with a reference's allowed states.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, readExpectations } from '../../campaign/expectations.ts';
 import { litmusRunner } from '../../campaign/pool/litmus-task.ts';
@@ -23,17 +23,23 @@ const OPTIONS = {
   jobs: withDefault(JOBS, defaultJobs(), 'worker threads running trials in parallel (results do not depend on it)'),
 };
 
-/** Litmus files named directly, or found (sorted, recursively) under directories. */
+/** Litmus files named directly, or found (sorted, recursively) under directories; a directory
+ * reached twice through symbolic links is walked once. */
 export function collectLitmusFiles(paths: string[]): string[] {
   const out: string[] = [];
+  const walked = new Set<string>();
   const walk = (p: string, top: boolean): void => {
     let st;
     try {
       st = statSync(p);
-    } catch {
-      throw new UsageError(`${p}: no such file or directory`);
+    } catch (e) {
+      if (!top) return; // a dangling link inside a directory
+      throw new UsageError(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
     }
     if (st.isDirectory()) {
+      const real = realpathSync(p);
+      if (walked.has(real)) return;
+      walked.add(real);
       for (const e of readdirSync(p).sort()) walk(join(p, e), false);
     } else if (top || p.endsWith('.litmus')) out.push(p);
   };
@@ -42,8 +48,11 @@ export function collectLitmusFiles(paths: string[]): string[] {
   return out;
 }
 
+/** Exit status: 2 if a file could not be read or parsed (the others still run), else 1 if a
+ * test failed (a forbidden state, a trial that did not end ok), else 0. */
 async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Promise<number> {
   let failed = 0;
+  let badInput = 0;
   const expected = o.expected ? readExpectations(o.expected) : undefined;
   const total: Coverage = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
   const files = collectLitmusFiles(paths);
@@ -55,8 +64,8 @@ async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Pr
         t = readLitmus(file);
       } catch (e) {
         if (!(e instanceof SourceError)) throw e;
-        io.err(`${e.message}\n`);
-        failed++;
+        io.err(`hangar: ${e.message}\n`);
+        badInput++;
         continue;
       }
       const start = performance.now();
@@ -90,7 +99,7 @@ async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Pr
   } finally {
     await runner.close();
   }
-  return failed ? 1 : 0;
+  return badInput ? 2 : failed ? 1 : 0;
 }
 
 export const litmusCommand = defineCommand({
