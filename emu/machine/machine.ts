@@ -31,6 +31,9 @@ const { S, Status, TIMESTAMP_SLOTS } = cs; // local aliases: see emu/core/access
 
 export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
 
+/** Instructions a litmus trial runs before spins are proven from what cores can read. */
+const SPIN_PROOF_STEPS = 256;
+
 /**
  * Runs the run phase of every running core for one epoch, leaving each core's request in
  * machine.boundary. The inline driver runs them here; emu/threads runs them in workers.
@@ -162,7 +165,8 @@ export class Machine implements KernelHost {
       if (merged !== Step.OK) return this.finish(merged);
       const r = this.boundaryOps(e);
       if (r !== Step.OK) return this.finish(r);
-      this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs);
+      // Litmus spin proofs start once a trial has run far longer than a loop-free test does.
+      this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs, p.readableSpins && this.steps >= SPIN_PROOF_STEPS);
       const observer = exec.observer;
       if (observer === null || !observer.keepsLog) {
         if (this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map))) observer?.renumbered();

@@ -32,6 +32,9 @@ export interface TrialParams {
   meanBudget: number;
   /** Total emulated instructions before the `budget` verdict. */
   maxSteps: number;
+  /** Prove spins from the messages each core can still read, not only after a quiet fairness
+   * horizon (emu/machine/hang-detector.ts (1')): litmus trials, whose horizon never passes. */
+  readableSpins: boolean;
   /** Restarts of a trial whose promises could not be fulfilled. */
   maxAttempts: number;
 }
@@ -53,6 +56,7 @@ export function litmusParams(model: MemoryModel, seed: number, attempt: number):
     pIdle: Array.from({ length: MAX_CORES }, () => pick([0.1, 0.3, 0.5, 0.8])),
     meanBudget: pick([1, 2, 4]),
     maxSteps: 1_000_000,
+    readableSpins: true,
     maxAttempts: 64,
   };
 }
@@ -74,6 +78,7 @@ export function programParams(model: MemoryModel, seed: number, attempt: number,
     pIdle: Array.from({ length: MAX_CORES }, () => pick([0.02, 0.05, 0.2])),
     meanBudget: pick([8, 32, 128]),
     maxSteps,
+    readableSpins: false,
     maxAttempts: 16,
   };
 }
