@@ -290,7 +290,11 @@ export class Machine implements KernelHost {
       // The order is drawn: the same stream now feeds this op (keyed by its core).
       const r = rng.reset(this.seed, this.attempt, c, e, Purpose.BOUNDARY);
       if (this.boundary[c] === Boundary.PROMISE) {
+        const before = this.log.length;
         this.promises.attempt(exec, core, r, this.params.lookahead, e);
+        // A promised write is a message like any other: the hang detector sees it (a new value
+        // ends a quiet period).
+        for (let t = before + 1; t <= this.log.length; t++) this.hang.wrote(this.log.loc[t], t, e);
         continue;
       }
       exec.begin(Mode.BOUNDARY, this.log.length, e, this.boundaryBuf, r);
