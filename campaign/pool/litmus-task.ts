@@ -89,12 +89,12 @@ export interface LitmusRunner {
  * Given the list of files the caller will run in order, it queues the next test's chunks
  * behind the current one's, so that no worker idles while the last chunk of a test finishes.
  */
-export function litmusRunner(jobs: number, files: string[] = []): LitmusRunner {
+export function litmusRunner(jobs: number, files: string[] = [], heapMb?: number): LitmusRunner {
   type Opts = Parameters<LitmusRunner['run']>[2];
   let pool: Promise<TrialPool> | undefined;
   let ahead: { file: string; opts: Opts; result: Promise<LitmusOutcome> } | undefined;
   const submit = async (t: LitmusTest, file: string, opts: Opts): Promise<LitmusOutcome> => {
-    pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS] });
+    pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS], heapMb });
     return runLitmusOnPool(await pool, t, { file, text: readTextFile(file) }, opts);
   };
   return {

@@ -9,7 +9,7 @@ import { SourceError } from '../../isa/source-error.ts';
 import { readLitmus, type LitmusTest } from '../../litmus/parser.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, type Values } from '../options.ts';
+import { described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, WORKER_MEMORY, type Values } from '../options.ts';
 import { comparisonText, coverageJson, coverageText, noEntryText, type Coverage } from '../reporters/expectations-text.ts';
 import { litmusJson } from '../reporters/litmus-json.ts';
 import { litmusText } from '../reporters/litmus-text.ts';
@@ -21,6 +21,7 @@ const OPTIONS = {
   json: described(JSON_OUT, 'one JSON object per line per test'),
   expected: EXPECTED,
   jobs: withDefault(JOBS, defaultJobs(), 'worker threads running trials in parallel (results do not depend on it)'),
+  workerMemory: WORKER_MEMORY,
 };
 
 /** Litmus files named directly, or found (sorted, recursively) under directories; a directory
@@ -55,8 +56,9 @@ async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Pr
   let badInput = 0;
   const expected = o.expected ? readExpectations(o.expected) : undefined;
   const total: Coverage = { allowed: 0, reached: 0, forbidden: 0, tests: 0 };
+  if (o.jobs === 1 && o.workerMemory !== undefined) throw new UsageError('--worker-memory: for --jobs 2 or more only (--jobs 1 runs the trials on this thread)');
   const files = collectLitmusFiles(paths);
-  const runner = litmusRunner(o.jobs, files);
+  const runner = litmusRunner(o.jobs, files, o.workerMemory);
   try {
     for (const file of files) {
       let t: LitmusTest;

@@ -8,7 +8,7 @@ import { runTrial } from '../../emu/machine/trial.ts';
 import { layoutMachine, layoutTrial } from '../../emu/threads/layout.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { DEFINE, described, JSON_OUT, LAYOUT, MAX_STEPS, MODEL, parseDefines, SEED, TARGET, withDefault, WORKERS, type Values } from '../options.ts';
+import { DEFINE, described, JSON_OUT, LAYOUT, MAX_STEPS, MODEL, parseDefines, SEED, TARGET, UsageError, withDefault, WORKER_MEMORY, WORKERS, type Values } from '../options.ts';
 import { litmusTrialJson, litmusTrialText, programTrialJson, programTrialText } from '../reporters/trial-report.ts';
 
 const OPTIONS = {
@@ -20,9 +20,17 @@ const OPTIONS = {
   json: JSON_OUT,
   layout: withDefault(LAYOUT, 'threads'),
   workers: WORKERS,
+  workerMemory: WORKER_MEMORY,
 };
 
 type RunOptions = Values<typeof OPTIONS>;
+
+/** --workers and --worker-memory are for the threads layout: refused with the inline one. */
+function checkLayoutOptions(o: RunOptions): void {
+  if (o.layout !== 'inline') return;
+  const given = [o.workers !== undefined && '--workers', o.workerMemory !== undefined && '--worker-memory'].filter((x) => x !== false);
+  if (given.length > 0) throw new UsageError(`${given.join(' and ')}: for --layout threads only (--layout inline runs every core on this thread)`);
+}
 
 async function runLitmusTest(io: Io, file: string, o: RunOptions): Promise<number> {
   // Refuses the options that are for programs only.
@@ -30,7 +38,7 @@ async function runLitmusTest(io: Io, file: string, o: RunOptions): Promise<numbe
   const t = w.litmus!;
   const model = w.model;
   const paramsFor = w.paramsFor;
-  const laid = await layoutMachine(t.program, paramsFor, { layout: o.layout, workers: o.workers });
+  const laid = await layoutMachine(t.program, paramsFor, { layout: o.layout, workers: o.workers, heapMb: o.workerMemory });
   const m = laid.machine;
   let r;
   try {
@@ -45,7 +53,7 @@ async function runLitmusTest(io: Io, file: string, o: RunOptions): Promise<numbe
 
 async function runProgram(io: Io, spec: string, o: RunOptions): Promise<number> {
   const w = loadWorkload(spec, { target: o.target, model: o.model, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
-  const { r } = await layoutTrial(o)(w, o.seed);
+  const { r } = await layoutTrial({ layout: o.layout, workers: o.workers, heapMb: o.workerMemory })(w, o.seed);
   io.out(o.json ? programTrialJson(w, o.seed, r) : programTrialText(w, o.seed, r));
   return r.verdict === 'ok' ? 0 : 1;
 }
@@ -55,5 +63,8 @@ export const runCommand = defineCommand({
   description: 'run one trial and print its verdict (final state for litmus tests) and traceHash',
   argument: ['<program|file>', 'a program name (see `hangar list`), an assembly file or a .litmus file'],
   options: OPTIONS,
-  run: (io, file: string, o) => (file.endsWith('.litmus') ? runLitmusTest(io, resolve(file), o) : runProgram(io, file, o)),
+  run: (io, file: string, o) => {
+    checkLayoutOptions(o);
+    return file.endsWith('.litmus') ? runLitmusTest(io, resolve(file), o) : runProgram(io, file, o);
+  },
 });
