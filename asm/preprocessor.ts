@@ -480,7 +480,14 @@ export class Preprocessor {
     const stmts: SrcText[] = [];
     for (let k = 0; k < c.count; k++) {
       for (const b of c.body) {
-        if (c.irp === null) stmts.push(b.withExpansion(chain));
+        if (c.irp === null) {
+          // Not copied, but processed again: the repeated text counts against the budget too.
+          this.work.expandedChars += b.text.length;
+          if (this.work.expandedChars > MAX_EXPANDED_CHARS) {
+            c.src.fail(0, c.src.text, 'a smaller repeat', `.rept expands past the ${MAX_EXPANDED_CHARS} characters all expansions of a program may produce`);
+          }
+          stmts.push(b.withExpansion(chain));
+        }
         else this.substituted(stmts, substitute(b, new Map([[c.irp.param, c.irp.values[k]]]), null, chain, `.irp`, this.charsLeft()));
       }
     }

@@ -148,30 +148,51 @@ function finish(g: Group): MergedCampaign {
   const records = [...g.records.values()].map((x) => x.r).sort((a, b) => (a.program < b.program ? -1 : a.program > b.program ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : a.trial - b.trial));
   const incomplete: string[] = [];
   const cells: CellSummary[] = [];
+  const byCell = new Map<string, HangRecord[]>();
+  for (const r of records) {
+    const k = cellKey(r);
+    const list = byCell.get(k);
+    if (list === undefined) byCell.set(k, [r]);
+    else list.push(r);
+  }
   for (const [k, cell] of g.cells) {
-    const mine = records.filter((r) => cellKey(r) === k);
+    const mine = byCell.get(k) ?? [];
     const hangs = mine.filter((r) => r.type === 'hang');
+    const byShard = new Map<number, HangRecord[]>();
+    for (const r of mine) {
+      const s = shardOf(r.shard).index;
+      const list = byShard.get(s);
+      if (list === undefined) byShard.set(s, [r]);
+      else list.push(r);
+    }
+    // Only the shards something is known of are visited (the shard count comes from the files
+    // and may be huge); the others are counted as missing.
+    const known = new Set<number>([...g.started, ...byShard.keys()]);
+    for (const [s, per] of g.summaries) if (per.has(k)) known.add(s);
     let trials = 0;
     let expected: CellSummary['expected'];
-    for (let s = 0; s < g.shards; s++) {
+    for (const s of [...known].sort((a, b) => a - b)) {
       const e = g.summaries.get(s)?.get(k);
       const name = `${shardName(s, g.shards)} of ${cell.program} on ${cell.target}`;
+      const inShard = byShard.get(s) ?? [];
       if (e === undefined) {
-        const found = mine.filter((r) => shardOf(r.shard).index === s).length;
-        incomplete.push(g.started.has(s) || found > 0
-          ? `${name}: no summary (killed?); ${found} record(s) of it are counted, its trials are not`
-          : `${name}: missing (no record of it in these files)`);
+        incomplete.push(`${name}: no summary (killed?); ${inShard.length} record(s) of it are counted, its trials are not`);
         continue;
       }
       trials += e.cell.trials;
       expected ??= e.cell.expected;
       if (!e.complete) incomplete.push(`${name}: stopped${e.stopped ? ` (${e.stopped})` : ''} after ${e.cell.trials} trial(s) (${e.where})`);
-      const inShard = mine.filter((r) => shardOf(r.shard).index === s);
       const counted = { hang: 0, error: 0, budget: 0 };
       for (const r of inShard) counted[r.type]++;
       if (counted.hang < e.cell.hangs || counted.error < e.cell.errors || counted.budget < e.cell.budget) {
         incomplete.push(`${name}: its summary counts ${e.cell.hangs} hang(s), ${e.cell.errors} error(s), ${e.cell.budget} budget(s), but only ${counted.hang}, ${counted.error}, ${counted.budget} record(s) are here`);
       }
+    }
+    const missing = g.shards - known.size;
+    if (missing > 0) {
+      const some = [];
+      for (let s = 0; s < g.shards && some.length < 3; s++) if (!known.has(s)) some.push(`${s}/${g.shards}`);
+      incomplete.push(`${missing} of the ${g.shards} shards of ${cell.program} on ${cell.target} are missing (no record of them in these files: ${some.join(', ')}${missing > some.length ? ', ...' : ''})`);
     }
     const first = hangs.reduce<HangRecord | null>((m, r) => (m === null || r.trial < m.trial ? r : m), null);
     cells.push({

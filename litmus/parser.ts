@@ -510,6 +510,8 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
   const n = header.cells.length;
 
   const items: Item[][] = header.cells.map(() => []);
+  /** Per thread: its named labels so far (duplicates are an error). */
+  const named: Array<Set<string>> = header.cells.map(() => new Set());
   const code: Code = { threads: [], finalStart, mentions: [], x86LocRegs: new Map() };
   for (const row of body) {
     if (row.cells.length !== n) {
@@ -522,10 +524,11 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
       const m = LABEL_DEF.exec(cell.text);
       if (m) {
         // Numeric local labels (1:) may repeat; named ones may not.
-        if (!/^[0-9]/.test(m[1]) && items[i].some((it) => it.kind === 'label' && it.name === m[1])) {
+        if (!/^[0-9]/.test(m[1]) && named[i].has(m[1])) {
           throw new SourceError(cell.pos, `'${m[1]}'`, 'a label not yet defined in this thread', `label '${m[1]}' is defined twice in thread P${i}`);
         }
         items[i].push({ kind: 'label', name: m[1], pos: cell.pos });
+        named[i].add(m[1]);
       }
       const text = m ? cell.text.slice(m[0].length) : cell.text;
       if (text === '') return;
