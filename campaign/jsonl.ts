@@ -111,6 +111,34 @@ export interface JsonlLine {
   bad?: string;
 }
 
+const TOO_LONG = `a line longer than ${MAX_RECORD_CHARS} characters`;
+
+/** One line's text as a JsonlLine, or null for a blank line. */
+function parsedLine(text: string, file: string, line: number): JsonlLine | null {
+  if (text.length > MAX_RECORD_CHARS) return { file, line, bad: TOO_LONG };
+  if (text.trim() === '') return null;
+  try {
+    return { file, line, value: JSON.parse(text) };
+  } catch {
+    return { file, line, bad: 'not JSON (truncated by a killed campaign?)' };
+  }
+}
+
+/** The non-blank lines of a text already in memory (the same rules as readJsonl). */
+export function parseJsonlText(text: string, file: string): JsonlLine[] {
+  const out: JsonlLine[] = [];
+  let line = 1;
+  for (let from = 0; from <= text.length; line++) {
+    const nl = text.indexOf('\n', from);
+    const stop = nl < 0 ? text.length : nl;
+    const l = parsedLine(text.slice(from, stop), file, line);
+    if (l !== null) out.push(l);
+    if (nl < 0) break;
+    from = nl + 1;
+  }
+  return out;
+}
+
 /** The non-blank lines of a regular file, parsed; lines longer than MAX_RECORD_CHARS are
  * reported (bad), not kept. Throws FileReadError for a file it cannot read. */
 export function readJsonl(path: string): JsonlLine[] {
@@ -122,17 +150,8 @@ export function readJsonl(path: string): JsonlLine[] {
     let tooLong = false;
     let line = 1;
     const end = (): void => {
-      if (tooLong) out.push({ file: path, line, bad: `a line longer than ${MAX_RECORD_CHARS} characters` });
-      else if (pendingLen > 0) {
-        const text = Buffer.concat(pending, pendingLen).toString('utf8');
-        if (text.trim() !== '') {
-          try {
-            out.push({ file: path, line, value: JSON.parse(text) });
-          } catch {
-            out.push({ file: path, line, bad: 'not JSON (truncated by a killed campaign?)' });
-          }
-        }
-      }
+      const l = tooLong ? { file: path, line, bad: TOO_LONG } : pendingLen > 0 ? parsedLine(Buffer.concat(pending, pendingLen).toString('utf8'), path, line) : null;
+      if (l !== null) out.push(l);
       pending = [];
       pendingLen = 0;
       tooLong = false;

@@ -41,6 +41,8 @@ export interface MergeResult {
   duplicates: number;
   /** Records of the same identity that differ (different hangar versions?). */
   conflicts: string[];
+  /** Steps of work the merge did (linear in the lines and the cells they name: tests bound it). */
+  work: number;
 }
 
 interface Group {
@@ -133,7 +135,9 @@ export function mergeCampaigns(lines: readonly JsonlLine[]): MergeResult {
       else conflicts.push(`${where}: trial ${rec.trial} of ${rec.program} on ${rec.target} (campaign ${rec.campaign}) differs from ${old.where} (${old.r.verdict} ${old.r.traceHash} vs ${rec.verdict} ${rec.traceHash}): written by different versions of hangar?`);
     }
   }
-  return { campaigns: [...groups.values()].map(finish), skipped, duplicates, conflicts };
+  const work = { steps: lines.length };
+  const campaigns = [...groups.values()].map((g) => finish(g, work));
+  return { campaigns, skipped, duplicates, conflicts, work: work.steps };
 }
 
 function sameCounts(a: CellSummary, b: CellSummary): boolean {
@@ -144,67 +148,115 @@ function sameRecord(a: HangRecord, b: HangRecord): boolean {
   return a.type === b.type && a.seed === b.seed && a.verdict === b.verdict && a.traceHash === b.traceHash && a.steps === b.steps && a.epochs === b.epochs && (a.error ?? '') === (b.error ?? '');
 }
 
-function finish(g: Group): MergedCampaign {
+/** Per cell and kind of problem, the shards named one by one before the rest are counted. */
+const NAMED_SHARDS = 3;
+/** Problems listed per campaign (the count is always exact). */
+const LISTED_PROBLEMS = 50;
+
+interface Tally {
+  trials: number;
+  expected?: CellSummary['expected'];
+  records: HangRecord[];
+  /** Shards with a summary entry for the cell. */
+  summarized: Set<number>;
+  /** Per shard: the cell's records, by verdict. */
+  byShard: Map<number, { hang: number; error: number; budget: number }>;
+}
+
+/** The merged view of one group, in work linear in what the group holds. */
+function finish(g: Group, work: { steps: number }): MergedCampaign {
   const records = [...g.records.values()].map((x) => x.r).sort((a, b) => (a.program < b.program ? -1 : a.program > b.program ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : a.trial - b.trial));
-  const incomplete: string[] = [];
-  const cells: CellSummary[] = [];
-  const byCell = new Map<string, HangRecord[]>();
+  const problems: string[] = [];
+  let problemCount = 0;
+  const problem = (p: string): void => {
+    if (problemCount++ < LISTED_PROBLEMS) problems.push(p);
+  };
+  const tallies = new Map<string, Tally>();
+  for (const k of g.cells.keys()) tallies.set(k, { trials: 0, records: [], summarized: new Set(), byShard: new Map() });
   for (const r of records) {
-    const k = cellKey(r);
-    const list = byCell.get(k);
-    if (list === undefined) byCell.set(k, [r]);
-    else list.push(r);
+    work.steps++;
+    const t = tallies.get(cellKey(r))!;
+    t.records.push(r);
+    const s = shardOf(r.shard).index;
+    let c = t.byShard.get(s);
+    if (c === undefined) t.byShard.set(s, (c = { hang: 0, error: 0, budget: 0 }));
+    c[r.type]++;
   }
+  const named = (s: number, cell: Cell): string => `${shardName(s, g.shards)} of ${cell.program} on ${cell.target}`;
+  for (const [s, per] of g.summaries) {
+    for (const [k, e] of per) {
+      work.steps++;
+      const t = tallies.get(k)!;
+      const cell = g.cells.get(k)!;
+      t.summarized.add(s);
+      t.trials += e.cell.trials;
+      t.expected ??= e.cell.expected;
+      if (!e.complete) problem(`${named(s, cell)}: stopped${e.stopped ? ` (${e.stopped})` : ''} after ${e.cell.trials} trial(s) (${e.where})`);
+      const c = t.byShard.get(s) ?? { hang: 0, error: 0, budget: 0 };
+      if (c.hang < e.cell.hangs || c.error < e.cell.errors || c.budget < e.cell.budget) {
+        problem(`${named(s, cell)}: its summary counts ${e.cell.hangs} hang(s), ${e.cell.errors} error(s), ${e.cell.budget} budget(s), but only ${c.hang}, ${c.error}, ${c.budget} record(s) are here`);
+      }
+    }
+  }
+  const cells: CellSummary[] = [];
   for (const [k, cell] of g.cells) {
-    const mine = byCell.get(k) ?? [];
-    const hangs = mine.filter((r) => r.type === 'hang');
-    const byShard = new Map<number, HangRecord[]>();
-    for (const r of mine) {
-      const s = shardOf(r.shard).index;
-      const list = byShard.get(s);
-      if (list === undefined) byShard.set(s, [r]);
-      else list.push(r);
-    }
-    // Only the shards something is known of are visited (the shard count comes from the files
-    // and may be huge); the others are counted as missing.
-    const known = new Set<number>([...g.started, ...byShard.keys()]);
-    for (const [s, per] of g.summaries) if (per.has(k)) known.add(s);
-    let trials = 0;
-    let expected: CellSummary['expected'];
-    for (const s of [...known].sort((a, b) => a - b)) {
-      const e = g.summaries.get(s)?.get(k);
-      const name = `${shardName(s, g.shards)} of ${cell.program} on ${cell.target}`;
-      const inShard = byShard.get(s) ?? [];
-      if (e === undefined) {
-        incomplete.push(`${name}: no summary (killed?); ${inShard.length} record(s) of it are counted, its trials are not`);
-        continue;
-      }
-      trials += e.cell.trials;
-      expected ??= e.cell.expected;
-      if (!e.complete) incomplete.push(`${name}: stopped${e.stopped ? ` (${e.stopped})` : ''} after ${e.cell.trials} trial(s) (${e.where})`);
-      const counted = { hang: 0, error: 0, budget: 0 };
-      for (const r of inShard) counted[r.type]++;
-      if (counted.hang < e.cell.hangs || counted.error < e.cell.errors || counted.budget < e.cell.budget) {
-        incomplete.push(`${name}: its summary counts ${e.cell.hangs} hang(s), ${e.cell.errors} error(s), ${e.cell.budget} budget(s), but only ${counted.hang}, ${counted.error}, ${counted.budget} record(s) are here`);
+    work.steps++;
+    const t = tallies.get(k)!;
+    // Shards known to have run the cell without a summary of it: those with records, and
+    // those that started (the shard count comes from the files and may be huge: only the
+    // shards something is known of are visited, the others are counted as missing).
+    const killed: number[] = [];
+    let killedCount = 0;
+    let startedSummarized = 0;
+    for (const s of t.summarized) if (g.started.has(s)) startedSummarized++;
+    let recordsOnly = 0;
+    for (const [s, c] of t.byShard) {
+      work.steps++;
+      if (t.summarized.has(s)) continue;
+      if (!g.started.has(s)) recordsOnly++;
+      killedCount++;
+      if (killed.length < NAMED_SHARDS) {
+        killed.push(s);
+        problem(`${named(s, cell)}: no summary (killed?); ${c.hang + c.error + c.budget} record(s) of it are counted, its trials are not`);
       }
     }
-    const missing = g.shards - known.size;
+    const startedUnsummarized = g.started.size - startedSummarized - (killedCount - recordsOnly);
+    let checked = 0;
+    for (const s of g.started) {
+      if (killed.length >= NAMED_SHARDS || checked++ > 1000) break;
+      work.steps++;
+      if (t.summarized.has(s) || t.byShard.has(s)) continue;
+      killed.push(s);
+      problem(`${named(s, cell)}: no summary (killed?); 0 record(s) of it are counted, its trials are not`);
+    }
+    const unnamed = killedCount + startedUnsummarized - killed.length;
+    if (unnamed > 0) problem(`... and ${unnamed} more shard(s) of ${cell.program} on ${cell.target} with no summary (killed?)`);
+    const known = g.started.size + (t.summarized.size - startedSummarized) + recordsOnly;
+    const missing = g.shards - known;
     if (missing > 0) {
-      const some = [];
-      for (let s = 0; s < g.shards && some.length < 3; s++) if (!known.has(s)) some.push(`${s}/${g.shards}`);
-      incomplete.push(`${missing} of the ${g.shards} shards of ${cell.program} on ${cell.target} are missing (no record of them in these files: ${some.join(', ')}${missing > some.length ? ', ...' : ''})`);
+      const some: string[] = [];
+      for (let s = 0; s < g.shards && some.length < NAMED_SHARDS && s < 1000; s++) {
+        work.steps++;
+        if (!g.started.has(s) && !t.summarized.has(s) && !t.byShard.has(s)) some.push(`${s}/${g.shards}`);
+      }
+      problem(`${missing} of the ${g.shards} shards of ${cell.program} on ${cell.target} are missing (no record of them in these files${some.length ? `: ${some.join(', ')}${missing > some.length ? ', ...' : ''}` : ''})`);
     }
-    const first = hangs.reduce<HangRecord | null>((m, r) => (m === null || r.trial < m.trial ? r : m), null);
+    let first: HangRecord | null = null;
+    const count = { hang: 0, error: 0, budget: 0 };
+    for (const r of t.records) {
+      count[r.type]++;
+      if (r.type === 'hang' && (first === null || r.trial < first.trial)) first = r;
+    }
     cells.push({
-      program: cell.program, target: cell.target, trials, hangs: hangs.length,
-      errors: mine.filter((r) => r.type === 'error').length, budget: mine.filter((r) => r.type === 'budget').length,
-      firstHangTrial: first?.trial ?? null, firstHangSeed: first?.seed ?? null, firstHangMs: null, ...(expected ? { expected } : {}),
+      program: cell.program, target: cell.target, trials: t.trials, hangs: count.hang, errors: count.error, budget: count.budget,
+      firstHangTrial: first?.trial ?? null, firstHangSeed: first?.seed ?? null, firstHangMs: null, ...(t.expected ? { expected: t.expected } : {}),
     });
   }
+  if (problemCount > problems.length) problems.push(`... and ${problemCount - problems.length} more problem(s)`);
   const id = g.identity;
   return {
     campaign: g.campaign, seed: id?.seed ?? null, trials: id?.trials ?? null, maxSteps: id?.maxSteps ?? null, defines: id?.defines ?? {},
-    shards: g.shards, records, cells, complete: incomplete.length === 0, incomplete,
+    shards: g.shards, records, cells, complete: problemCount === 0, incomplete: problems,
   };
 }
 

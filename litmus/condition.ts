@@ -140,6 +140,8 @@ export function describeToken(t: Token): string {
 export class TokenScanner {
   private pos: number;
   private buffer: Token[] = [];
+  /** Tokens scanned so far (the work, for tests that bound it). */
+  scanned = 0;
 
   constructor(
     readonly text: string,
@@ -187,6 +189,7 @@ export class TokenScanner {
   }
 
   private scan(): Token {
+    this.scanned++;
     const s = this.text;
     let i = this.pos;
     while (i < this.end && /\s/.test(s[i])) i++;

@@ -6,7 +6,7 @@
 // each thread ending in `hlt #0`. Initial register values go into the threads' initRegs after
 // assembly, once location addresses are known.
 
-import { assembleLines, type AsmLine } from '../asm/assembler.ts';
+import { assembleLines, type AsmLine, type AssemblyWork } from '../asm/assembler.ts';
 import {
   parseFinalSection,
   TokenScanner,
@@ -62,13 +62,31 @@ export function readLitmus(path: string): LitmusTest {
   return parseLitmus(text, path);
 }
 
+/** The work of parsing one litmus test (filled in as it goes, also when it fails). */
+export interface LitmusWork {
+  /** Tokens of the init block and the final condition. */
+  tokens: number;
+  /** The assembly of the generated program. */
+  assembly: AssemblyWork;
+}
+
 /** Parses a litmus test; any problem with the text is a SourceError. */
-export function parseLitmus(text: string, file: string): LitmusTest {
+export function parseLitmus(text: string, file: string, work?: LitmusWork): LitmusTest {
+  const scanners: TokenScanner[] = [];
+  try {
+    return parse(text, file, scanners, work?.assembly);
+  } finally {
+    if (work !== undefined) work.tokens = scanners.reduce((n, sc) => n + sc.scanned, 0);
+  }
+}
+
+function parse(text: string, file: string, scanners: TokenScanner[], work: AssemblyWork | undefined): LitmusTest {
   const src = new Source(refuseUnicodeBlanks(blankComments(text, file), file), file);
   const header = parseHeader(src);
   const regs = header.arch === 'AArch64' ? A64_REGS : X86_REG_SYNTAX;
 
   const initScan = new TokenScanner(src.text, header.initStart + 1, src.text.length, src.where);
+  scanners.push(initScan);
   const init = parseInit(initScan, src.where(header.initStart));
   const code = parseCode(src, initScan.offset, header.arch);
   const ctx: ConditionContext = {
@@ -76,7 +94,9 @@ export function parseLitmus(text: string, file: string): LitmusTest {
     canonReg: (name) => regs.parse(name)?.canon,
     regExpected: regs.expected,
   };
-  const final = parseFinalSection(new TokenScanner(src.text, code.finalStart, src.text.length, src.where), ctx);
+  const finalScan = new TokenScanner(src.text, code.finalStart, src.text.length, src.where);
+  scanners.push(finalScan);
+  const final = parseFinalSection(finalScan, ctx);
   checkInit(init, code.threads.length, regs);
 
   // Every name used as an address is a location, laid out in order of first appearance.
@@ -94,7 +114,7 @@ export function parseLitmus(text: string, file: string): LitmusTest {
   }
 
   const headerPos = src.where(header.archOffset);
-  const program = assemble(file, headerPos, locations, code.threads);
+  const program = assemble(file, headerPos, locations, code.threads, work);
   const addressOf = (loc: string): number => {
     const addr = program.symbols[loc];
     const index = (addr - DATA_BASE) / 8;
@@ -141,7 +161,7 @@ export function parseLitmus(text: string, file: string): LitmusTest {
 
 /** Assembles the locations (one zeroed word each; initial values are patched in afterwards)
  * and the threads, each started by `.thread` and ended by `hlt #0`. */
-function assemble(file: string, headerPos: SourcePos, locations: Map<string, SourcePos>, threads: ThreadCode[]): Program {
+function assemble(file: string, headerPos: SourcePos, locations: Map<string, SourcePos>, threads: ThreadCode[], work: AssemblyWork | undefined): Program {
   const line = (pos: SourcePos, text: string): AsmLine => ({ text, file, line: pos.line, col: pos.col });
   // Litmus threads use no stack: `.stack 0` keeps the memory to the test's own locations.
   const lines: AsmLine[] = [line(headerPos, '.stack 0'), line(headerPos, '.data')];
@@ -150,7 +170,7 @@ function assemble(file: string, headerPos: SourcePos, locations: Map<string, Sou
   threads.forEach((t, i) => {
     lines.push(line(t.pos, `.thread P${i}`), line(t.pos, `P${i}:`), ...t.lines, line(t.pos, 'hlt #0'));
   });
-  return assembleLines(lines, { file });
+  return assembleLines(lines, { file, work });
 }
 
 function forEachAtom(p: Prop, f: (v: VarRef) => void): void {
