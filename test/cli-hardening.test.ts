@@ -60,3 +60,18 @@ describe('hangar litmus on bad input', () => {
     expect(s.code).toBe(2);
   });
 });
+
+describe('hangar litmus --time-limit', () => {
+  it('stops a test that loops without repeating, reports the trials it ran, and skips the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hangar-limit-'));
+    const f = join(dir, 'count.litmus');
+    writeFileSync(f, 'AArch64 CountForever\n{ }\n P0 ;\n L0: ;\n ADD X0,X0,#1 ;\n B L0 ;\nexists (0:X0=0)\n');
+    for (const jobs of ['1', '2']) {
+      const r = await cli(['litmus', f, SB, '--time-limit', '0.5', '--trials', '2000', '--jobs', jobs, '--json']);
+      const o = JSON.parse(r.out.trim().split('\n')[0]);
+      expect(o).toMatchObject({ test: 'CountForever', stopped: 'time limit' });
+      expect(o.trials).toBeLessThan(2000);
+      expect(r.err).toMatch(/hangar: the time limit \(0\.5 s\) was reached: 1 test\(s\) not run, from .*SB\.litmus/);
+    }
+  }, 60_000);
+});

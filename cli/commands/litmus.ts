@@ -9,7 +9,7 @@ import { SourceError } from '../../isa/source-error.ts';
 import { readLitmus, type LitmusTest } from '../../litmus/parser.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
-import { described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TRIALS, UsageError, withDefault, WORKER_MEMORY, type Values } from '../options.ts';
+import { described, EXPECTED, JOBS, JSON_OUT, MODEL, SEED, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, type Values } from '../options.ts';
 import { comparisonText, coverageJson, coverageText, noEntryText, type Coverage } from '../reporters/expectations-text.ts';
 import { litmusJson } from '../reporters/litmus-json.ts';
 import { litmusText } from '../reporters/litmus-text.ts';
@@ -21,6 +21,7 @@ const OPTIONS = {
   json: described(JSON_OUT, 'one JSON object per line per test'),
   expected: EXPECTED,
   jobs: withDefault(JOBS, defaultJobs(), 'worker threads running trials in parallel (results do not depend on it)'),
+  timeLimit: described(TIME_LIMIT, 'stop after this much wall-clock time: the test running reports the trials it ran, later tests are skipped'),
   workerMemory: WORKER_MEMORY,
 };
 
@@ -59,8 +60,13 @@ async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Pr
   if (o.jobs === 1 && o.workerMemory !== undefined) throw new UsageError('--worker-memory: for --jobs 2 or more only (--jobs 1 runs the trials on this thread)');
   const files = collectLitmusFiles(paths);
   const runner = litmusRunner(o.jobs, files, o.workerMemory);
+  const deadline = o.timeLimit === undefined ? undefined : Date.now() + o.timeLimit * 1000;
   try {
-    for (const file of files) {
+    for (const [n, file] of files.entries()) {
+      if (deadline !== undefined && Date.now() > deadline) {
+        io.err(`hangar: the time limit (${o.timeLimit} s) was reached: ${files.length - n} test(s) not run, from ${file}\n`);
+        break;
+      }
       let t: LitmusTest;
       try {
         t = readLitmus(file);
@@ -73,7 +79,7 @@ async function runLitmus(io: Io, paths: string[], o: Values<typeof OPTIONS>): Pr
       const start = performance.now();
       let r;
       try {
-        r = await runner.run(t, file, { model: o.model, trials: o.trials, seed: o.seed });
+        r = await runner.run(t, file, { model: o.model, trials: o.trials, seed: o.seed, ...(deadline !== undefined ? { deadline } : {}) });
       } catch (e) {
         // A worker of the pool died or threw: the pool is gone, so the remaining tests cannot run.
         io.err(`hangar: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
