@@ -189,6 +189,24 @@ describe('SIGTERM and SIGHUP stop a campaign like SIGINT', () => {
     return { code, out, file };
   }
 
+  // A run in the worker layout and a litmus run on a pool have no summary to print: they end
+  // with the signal's status, their workers with them.
+  for (const [what, args] of [
+    ['run --layout threads', ['run', 'qemu-event/v8.0', '--define', 'ROUNDS=1000000', '--max-steps', '100000000', '--layout', 'threads', '--workers', '1']],
+    ['litmus --jobs 2', ['litmus', join(dir, 'count.litmus'), '--trials', '100000', '--jobs', '2']],
+  ] as const) {
+    it(`SIGTERM ends ${what} with exit 143`, async () => {
+      writeFileSync(join(dir, 'count.litmus'), 'AArch64 CountForever\n{ }\n P0 ;\n L0: ;\n ADD X0,X0,#1 ;\n B L0 ;\nexists (0:X0=0)\n');
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(child.exitCode).toBe(null);
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => child.once('exit', (c, sig) => r(c ?? (sig === 'SIGTERM' ? 143 : -1))));
+      expect(code).toBe(143);
+    }, 60_000);
+  }
+
   for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     for (const jobs of [1, 2]) {
       it(`${signal} with --jobs ${jobs}: partial summary, summary record, exit ${status}`, async () => {

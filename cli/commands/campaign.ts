@@ -132,6 +132,8 @@ async function campaign(io: Io, o: CampaignCliOptions, a: CampaignRun): Promise<
       io.out(`${bar ? '\r\x1b[K' : ''}${hangLine(rec)}`);
     } else if (rec.type === 'error') io.out(errorLine(rec));
   };
+  // --json prints what --out writes: the start record, the records, the summary.
+  if (o.json) io.out(JSON.stringify(start) + '\n');
   const cellsTotal = cells.length * (shard ? Math.ceil(o.trials / shard.count) : o.trials);
   bar?.start(cellsTotal, 0, { hangs: 0 });
   let summary: CampaignSummary;
