@@ -142,8 +142,16 @@ export function parseJsonlText(text: string, file: string): JsonlLine[] {
 /** The non-blank lines of a regular file, parsed; lines longer than MAX_RECORD_CHARS are
  * reported (bad), not kept. Throws FileReadError for a file it cannot read. */
 export function readJsonl(path: string): JsonlLine[] {
-  return withRegularFile(path, (fd) => {
-    const out: JsonlLine[] = [];
+  const out: JsonlLine[] = [];
+  forEachJsonlLine(path, (l) => void out.push(l));
+  return out;
+}
+
+/** Calls `each` for every non-blank line of a regular file, in order, keeping none of them
+ * (memory stays bounded by one line, whatever the file's size). */
+export function forEachJsonlLine(path: string, each: (l: JsonlLine) => void): void {
+  withRegularFile(path, (fd) => {
+    const out = { push: each };
     const buf = Buffer.allocUnsafe(1 << 20);
     let pending: Buffer[] = [];
     let pendingLen = 0;
@@ -180,6 +188,5 @@ export function readJsonl(path: string): JsonlLine[] {
       }
     }
     if (pendingLen > 0 || tooLong) end();
-    return out;
   });
 }

@@ -4,7 +4,7 @@
 // lines that are not campaign records) is refused unless the user asks to append.
 import { statSync } from 'node:fs';
 import { FileReadError } from '../isa/source-file.ts';
-import { readJsonl } from './jsonl.ts';
+import { forEachJsonlLine } from './jsonl.ts';
 import { classify, type StartRecord } from './records.ts';
 
 /** The --out file cannot take this campaign's records (the message says why and what to do). */
@@ -21,19 +21,20 @@ export function checkOutFile(path: string, start: StartRecord, append: boolean):
   if (st.isDirectory()) throw new OutFileError(`--out ${path} is a directory`);
   if (!st.isFile() || st.size === 0) return null; // a device (/dev/null), an empty file
   const add = `add --append to add this campaign (${start.campaign}) to it, or choose another --out`;
-  let lines;
+  const others = new Map<string, string>();
+  let same = 0, legacy = 0, foreign = 0, bad = 0;
   try {
-    lines = readJsonl(path);
+    forEachJsonlLine(path, (l) => {
+      if (l.bad !== undefined) bad++; // a partial line of a killed run, or not JSONL at all
+      else tally(l.value);
+    });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     if (append) return null;
     throw new OutFileError(`--out ${path} exists and ${e.message.replace(/^cannot read [^:]*: /, 'cannot be read to check what it holds: ')}; ${add}`);
   }
-  const others = new Map<string, string>();
-  let same = 0, legacy = 0, foreign = 0;
-  for (const l of lines) {
-    if (l.bad !== undefined) continue; // a partial line of a killed run
-    const c = classify(l.value);
+  function tally(value: unknown): void {
+    const c = classify(value);
     if (c.kind === 'legacy') legacy++;
     else if (c.kind === 'other') foreign++;
     else if (c.record.campaign === start.campaign) same++;
@@ -44,6 +45,9 @@ export function checkOutFile(path: string, start: StartRecord, append: boolean):
       if (!others.has(r.campaign) || what.includes('trials')) others.set(r.campaign, what);
     }
   }
+  // A file of campaign records may end in a partial line; one with no record at all is no
+  // campaign's output.
+  if (same === 0 && others.size === 0 && legacy === 0) foreign += bad;
   const holds: string[] = [];
   for (const [id, what] of others) holds.push(`records of campaign ${id} (${what})`);
   if (legacy > 0) holds.push(`${legacy} record(s) written by an older hangar`);

@@ -113,6 +113,15 @@ describe('campaign records', () => {
     expect(zero.err).toBe('hangar: cannot read /dev/zero: it is a character device, not a regular file\n');
   });
 
+  it('an --out file that is not campaign output is refused too', async () => {
+    const f = join(dir, 'notes.txt');
+    writeFileSync(f, 'my notes\nmore notes\n');
+    const r = await campaign(f, 12, 5);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/already holds 2 line\(s\) that are not campaign records; add --append/);
+    expect(readFileSync(f, 'utf8')).toBe('my notes\nmore notes\n');
+  });
+
   it('a campaign appended after a killed one starts on a line of its own', async () => {
     const f = join(dir, 'glued.jsonl');
     writeFileSync(f, '{"type":"hang","campai');
