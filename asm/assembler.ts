@@ -227,6 +227,7 @@ class Assembler {
     if (cur.atEnd()) cur.failAt(cur.peek(), 'an expression');
     const expr = parseExpr(cur, this.env);
     cur.expectEnd();
+    this.evaluation.shared.add(expr);
     this.equs.set(name, { expr, where: src.where(at) });
   }
 
@@ -296,7 +297,29 @@ class Assembler {
       apply(e.v);
       return;
     }
+    // Only labels defined already (their values never change): evaluate now, and let the
+    // expression go (100 000 deferred trees would be kept to the end of pass 1).
+    if (this.onlyDefinedLabels(e)) {
+      apply(evaluate(e, (s) => this.resolve(s), this.evaluation));
+      return;
+    }
     this.deferred.push(() => apply(evaluate(e, (s) => this.resolve(s), this.evaluation)));
+  }
+
+  /** Whether every symbol left in e is a label defined so far. */
+  private onlyDefinedLabels(e: Expr): boolean {
+    const todo: Expr[] = [e];
+    const seen = new Set<Expr>();
+    while (todo.length > 0) {
+      const x = todo.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      if (x.k === 'sym') {
+        if (!this.labels.has(x.name)) return false;
+      } else if (x.k === 'un' || x.k === 'lo12') todo.push(x.e);
+      else if (x.k === 'bin') todo.push(x.a, x.b);
+    }
+    return true;
   }
 
   // ------------------------------------------------------------ instructions
@@ -486,9 +509,11 @@ class Assembler {
       const offset = this.dataLen;
       this.fill(size, 0, cur.src, first.start);
       const bits = BigInt(8 * size);
+      // The closure may wait for pass 1 to end: it keeps the statement, not its tokens.
+      const src = cur.src, at = first.start;
       this.later(e, (v) => {
         if (size < 8 && (v < -(1n << (bits - 1n)) || v > (1n << bits) - 1n)) {
-          cur.src.fail(first.start, cur.src.text.slice(first.start, end), `a value that fits in ${size} byte${size === 1 ? '' : 's'}`);
+          src.fail(at, src.text.slice(at, end), `a value that fits in ${size} byte${size === 1 ? '' : 's'}`);
         }
         for (let k = 0; k < size; k++) this.data[offset + k] = Number((v >> BigInt(8 * k)) & 0xffn);
       });

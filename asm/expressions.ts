@@ -177,16 +177,20 @@ function applyBinary(op: string, a: bigint, b: bigint, src: SrcText, at: number)
  * .equ defined after its use, which evaluate() evaluates in turn. */
 export type SymbolMeaning = bigint | Expr;
 
-/** Evaluation steps (nodes computed) and the memo of computed nodes; one per assembly, so that
- * an expression shared by many others (`.equ a1, a0+a0`, ..., `.equ a60, a59+a59`) is computed
- * once, not once per path to it. */
+/** Evaluation steps (nodes computed) and the values of the shared expressions; one per
+ * assembly, so that an expression shared by many others (`.equ a1, a0+a0`, ...,
+ * `.equ a60, a59+a59`) is computed once, not once per path to it. Only .equ expressions are
+ * shared between expressions (a use of a symbol is its expression itself or a reference to
+ * it), so only theirs are kept; the other nodes are memoised for one evaluation. */
 export interface Evaluation {
+  /** The expressions of .equ symbols (add each as it is defined). */
+  shared: WeakSet<Expr>;
   memo: Map<Expr, bigint>;
   steps: number;
 }
 
 export function newEvaluation(): Evaluation {
-  return { memo: new Map(), steps: 0 };
+  return { shared: new WeakSet(), memo: new Map(), steps: 0 };
 }
 
 /**
@@ -196,9 +200,13 @@ export function newEvaluation(): Evaluation {
  * depends on itself is a SourceError at the reference that closes the cycle.
  */
 export function evaluate(e: Expr, resolve: (s: SymExpr) => SymbolMeaning, ev: Evaluation = newEvaluation()): bigint {
-  const memo = ev.memo;
-  const done = memo.get(e);
+  const done = ev.memo.get(e);
   if (done !== undefined) return done;
+  const local = new Map<Expr, bigint>();
+  const memo = {
+    get: (x: Expr): bigint | undefined => local.get(x) ?? ev.memo.get(x),
+    set: (x: Expr, v: bigint): void => void (ev.shared.has(x) ? ev.memo : local).set(x, v),
+  };
   /** The path from e to the node being computed: each entry's first missing child comes next. */
   const path: Expr[] = [e];
   /** .equ expressions on the path (a symbol resolving to one of them closes a cycle). */

@@ -44,7 +44,7 @@ export const MAX_INCLUDE_DEPTH = 32;
 /** The longest source line, and the longest statement a macro or .irp substitution may make. */
 export const MAX_LINE_CHARS = 1 << 18;
 /** Characters all macro and .irp substitutions of one assembly may produce in all. */
-export const MAX_EXPANDED_CHARS = 1 << 24;
+export const MAX_EXPANDED_CHARS = 1 << 22;
 /** Characters of source text (the main file and every .include) one assembly may read. */
 export const MAX_SOURCE_CHARS = MAX_SOURCE_BYTES;
 
