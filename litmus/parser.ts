@@ -20,6 +20,8 @@ import {
 import { DATA_BASE, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
 import { FileReadError, readTextFile } from '../isa/source-file.ts';
+import { refuseUnicodeBlanks } from './blanks.ts';
+import { LocalLabels } from './local-labels.ts';
 import {
   parseX86Insn,
   translateX86,
@@ -284,24 +286,6 @@ export function blankComments(text: string, file: string): string {
   return out.join('');
 }
 
-/** Blanks other than ASCII ones (no-break space, em space, ...), which `trim` and `\s` would
- * take for separators or strip without a word, are an error outside comments and quoted
- * strings; a leading byte-order mark becomes a space. Returns the text. */
-function refuseUnicodeBlanks(text: string, file: string): string {
-  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) inString = !inString;
-    else if (c === 0x0a) inString = false;
-    else if (c > 0x7f && !inString && /\s/.test(text[i])) {
-      const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new SourceError(new Source(text, file).where(i), code, 'an ASCII space or tab', `unexpected Unicode blank ${code}: litmus files separate with ASCII spaces and tabs`);
-    }
-  }
-  return text;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Header: "ARCH NAME", then quoted lines and Key=Value lines up to the '{' of the init block.
 
@@ -512,8 +496,6 @@ interface Row {
 type Item = { kind: 'label'; name: string; pos: SourcePos } | { kind: 'a64'; text: string; pos: SourcePos } | { kind: 'x86'; insn: X86Insn };
 
 const LABEL_DEF = /^([A-Za-z_.$][A-Za-z0-9_.$]*|[0-9]+)\s*:(?!:)\s*/;
-/** A numeric local label reference (1b, 2f) as the assembler's lexer reads one. */
-const LOCAL_REF = /(?<![A-Za-z0-9_.$])([0-9]+)([bfBF])(?![A-Za-z0-9_.$])/g;
 const BRANCH_LAST_OPERAND = new Set(['b', 'bl', 'cbz', 'cbnz', 'tbz', 'tbnz']);
 
 function parseCode(src: Source, start: number, arch: LitmusArch): Code {
@@ -576,7 +558,7 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
 
   items.forEach((its, i) => {
     const labels = new Set(its.flatMap((it) => (it.kind === 'label' ? [it.name] : [])));
-    const locals = new LocalLabels(its, i);
+    const locals = new LocalLabels(its.flatMap((it) => (it.kind === 'label' ? [it.name] : [])), i);
     const lines: AsmLine[] = [];
     const emit = (pos: SourcePos, text: string): void => void lines.push({ text, file: src.file, line: pos.line, col: pos.col });
     for (const it of its) {
@@ -625,57 +607,6 @@ function splitRows(src: Source, start: number): { rows: Row[]; finalStart: numbe
     p = eol + 1;
   }
   return { rows, finalStart: text.length };
-}
-
-/**
- * Numeric local labels (`1:`, referenced as `1b`/`1f`) scoped to one thread. The threads are
- * assembled one after the other, so the assembler's own resolution would let `1f` in P0 reach
- * P1's `1:`; here every definition gets a name of its thread (P<i>__<n>__<k>, which no named
- * label can take: those start with a letter) and every reference is resolved within the thread.
- */
-class LocalLabels {
-  /** Per label: definitions in the thread (all of them) and definitions seen so far. */
-  private readonly total = new Map<string, number>();
-  private readonly seen = new Map<string, number>();
-
-  constructor(
-    items: readonly Item[],
-    private readonly thread: number,
-  ) {
-    for (const it of items) if (it.kind === 'label' && this.isLocal(it.name)) this.total.set(it.name, (this.total.get(it.name) ?? 0) + 1);
-  }
-
-  isLocal(name: string): boolean {
-    return /^[0-9]+$/.test(name);
-  }
-
-  /** The next definition of `name` in program order: its thread-scoped name. */
-  define(name: string): string {
-    const k = this.seen.get(name) ?? 0;
-    this.seen.set(name, k + 1);
-    return this.nameOf(name, k);
-  }
-
-  /** The instruction text with each `Nb`/`Nf` replaced by the thread's definition it means. */
-  rename(text: string, pos: SourcePos): string {
-    return text.replace(LOCAL_REF, (ref: string, n: string, dir: string, at: number) => {
-      const label = n;
-      const before = this.seen.get(label) ?? 0;
-      const where = { ...pos, col: pos.col + at };
-      if (dir === 'b' || dir === 'B') {
-        if (before === 0) throw new SourceError(where, `'${ref}'`, `a local label '${n}:' before this line in thread P${this.thread}`, `no local label '${n}:' before '${ref}' in thread P${this.thread}`);
-        return this.nameOf(label, before - 1);
-      }
-      if (before >= (this.total.get(label) ?? 0)) {
-        throw new SourceError(where, `'${ref}'`, `a local label '${n}:' after this line in thread P${this.thread}`, `no local label '${n}:' after '${ref}' in thread P${this.thread}`);
-      }
-      return this.nameOf(label, before);
-    });
-  }
-
-  private nameOf(label: string, k: number): string {
-    return `P${this.thread}__${label}__${k}`;
-  }
 }
 
 /** Renames the label operand of a branch (its last operand) to the thread's own copy. */
