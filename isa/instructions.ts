@@ -76,9 +76,10 @@ export enum Op {
   TBZ,
   TBNZ,
   // ---- memory ----
-  /** Plain / acquire (FLAG_ACQ, FLAG_ACQPC) / exclusive (FLAG_EXCL) loads: LDR, LDAR, LDAPR, LDXR, LDAXR. */
+  /** Plain / acquire (FLAG_ACQ, FLAG_ACQPC) / exclusive (FLAG_EXCL) loads of every size
+   * (SIZE_MASK) and signedness (FLAG_SIGNED): LDR{B,H,SB,SH,SW}, LDAR, LDAPR, LDXR, LDAXR. */
   LDR,
-  /** Plain / release (FLAG_REL) stores: STR, STLR. */
+  /** Plain / release (FLAG_REL) stores of every size: STR{B,H}, STLR{B,H}. */
   STR,
   /** Store exclusive: status register in RM, data in RT. FLAG_REL for STLXR. */
   STXR,
@@ -92,6 +93,11 @@ export enum Op {
   LDCLR,
   LDEOR,
   LDSET,
+  /** Signed / unsigned maximum and minimum of the access size. */
+  LDSMAX,
+  LDSMIN,
+  LDUMAX,
+  LDUMIN,
   // ---- barriers and system ----
   /** DMB and DSB; kind in EXTRA (Barrier). */
   DMB,
@@ -127,6 +133,14 @@ export const SHAMT_SHIFT = 12;
 export const SHAMT_MASK = 0x3f << SHAMT_SHIFT;
 export const SHTYPE_SHIFT = 18;
 export const SHTYPE_MASK = 0x3 << SHTYPE_SHIFT;
+/** Memory ops (LDR/STR/LDP/STP/STXR/SWP/CAS/LD<op>): log2 of the access size in bytes, bits
+ * 20..21 (0 = 1, 1 = 2, 2 = 4, 3 = 8 bytes). A pair accesses two of this size. The register
+ * width is FLAG_SF, independently: LDRB W1 and LDRSB X1 both access one byte. */
+export const SIZE_SHIFT = 20;
+export const SIZE_MASK = 0x3 << SIZE_SHIFT;
+/** A load sign-extends from the access size to the register width (LDRSB/LDRSH/LDRSW, LDPSW);
+ * clear: zero-extends. */
+export const FLAG_SIGNED = 1 << 22;
 
 export enum AddrMode {
   /** [Xn, #imm] (imm may be 0). */
@@ -166,6 +180,11 @@ export enum Barrier {
 }
 
 export const OP_NAMES: readonly string[] = Object.keys(Op).filter((k) => isNaN(Number(k)));
+
+/** The FLAGS bits of an access of 1, 2, 4 or 8 bytes. */
+export function sizeFlags(bytes: 1 | 2 | 4 | 8): number {
+  return (bytes === 1 ? 0 : bytes === 2 ? 1 : bytes === 4 ? 2 : 3) << SIZE_SHIFT;
+}
 
 /** The addressing mode of a memory op's FLAGS. */
 export function addrMode(flags: number): AddrMode {

@@ -2,7 +2,7 @@
 // it reads and writes, whether it reads or sets the flags, and how many memory words it
 // accesses. The executor and the timing model (bench/timing) read this table instead of each
 // re-encoding the opcode switch; a new opcode is described here once.
-import { addrMode, AddrMode, F, FLAG_IMM2, FLAG_SF, Op, OP_COUNT, OP_NAMES } from './instructions.ts';
+import { addrMode, AddrMode, F, FLAG_IMM2, Op, OP_COUNT, OP_NAMES, SIZE_MASK, SIZE_SHIFT } from './instructions.ts';
 
 export enum OpClass {
   NOP,
@@ -106,6 +106,10 @@ const FACTS: Record<Op, Facts> = {
   [Op.LDCLR]: atomic([RN, RM], [RT]),
   [Op.LDEOR]: atomic([RN, RM], [RT]),
   [Op.LDSET]: atomic([RN, RM], [RT]),
+  [Op.LDSMAX]: atomic([RN, RM], [RT]),
+  [Op.LDSMIN]: atomic([RN, RM], [RT]),
+  [Op.LDUMAX]: atomic([RN, RM], [RT]),
+  [Op.LDUMIN]: atomic([RN, RM], [RT]),
   [Op.DMB]: { ...base, cls: OpClass.BARRIER },
   [Op.ISB]: { ...base, cls: OpClass.ISB },
   [Op.SVC]: { ...base, cls: OpClass.SYSTEM },
@@ -116,9 +120,9 @@ const FACTS: Record<Op, Facts> = {
 /** OPCODES[op]: the facts of every Op, indexed by its number. */
 export const OPCODES: readonly OpInfo[] = Array.from({ length: OP_COUNT }, (_, op) => ({ op, name: OP_NAMES[op], ...FACTS[op as Op] }));
 
-/** Bytes of each memory word an access of these flags reads or writes (W: 4, X: 8). */
-export function accessBytes(flags: number): 4 | 8 {
-  return (flags & FLAG_SF) !== 0 ? 8 : 4;
+/** Bytes each memory access of these flags reads or writes (the SIZE field: 1, 2, 4 or 8). */
+export function accessBytes(flags: number): 1 | 2 | 4 | 8 {
+  return (1 << ((flags & SIZE_MASK) >>> SIZE_SHIFT)) as 1 | 2 | 4 | 8;
 }
 
 /** Register-offset addressing ([Xn, Xm], [Xn, Wm, SXTW/UXTW]): the index register is read. */

@@ -10,8 +10,9 @@ export const STACK_BYTES = 4096;
 /** The most cores a program may have, however they are made (.cores, .thread, litmus threads,
  * a Program built by hand): the machine keeps per-core parameters for at most this many. */
 export const MAX_CORES = 64;
-/** The most (cores × 8-byte memory words) a program may have: a core keeps six words of state
- * per location (coherence point, forward bank), so this bounds that state to 384 MiB. */
+/** The most (cores × 8-byte memory words) a program may have: a core keeps eight words of
+ * state per location (coherence point, forward bank, footprint mask, lane-table slot), so this
+ * bounds that state to 512 MiB (plus at most 4096 lane tables of 196 bytes per core). */
 export const MAX_CORE_LOCATIONS = 1 << 24;
 
 export interface SourceMap {

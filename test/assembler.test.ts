@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_SP, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT } from '../isa/instructions.ts';
+import { ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, FLAG_SF, FLAG_SIGNED, INSN_WORDS, Op, REG_SP, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT, sizeFlags } from '../isa/instructions.ts';
 import { DATA_BASE, STACK_BYTES } from '../isa/program.ts';
 import { type AsmLine, assemble, assembleLines, type AssembleOptions, type Program, SourceError } from '../index.ts';
 
@@ -29,6 +29,8 @@ const ZR = REG_ZR;
 const SP = REG_SP;
 const sh = (amount: number, type: Shift = Shift.LSL): number => (amount << SHAMT_SHIFT) | (type << SHTYPE_SHIFT);
 const mode = (m: AddrMode): number => m << ADDR_SHIFT;
+/** Access-size fields of memory records: 1, 2, 4 and 8 bytes. */
+const B1 = sizeFlags(1), H2 = sizeFlags(2), W4 = sizeFlags(4), X8 = sizeFlags(8);
 
 function fieldsAt(p: Program, pc: number): Fields {
   const w = (k: number): number => p.code[pc * INSN_WORDS + k];
@@ -248,41 +250,41 @@ describe('branches and system instructions', () => {
 
 describe('loads and stores', () => {
   const cases: Array<[string, Fields]> = [
-    ['ldr x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF })],
-    ['LDR W0, [X1, #4]', want({ op: Op.LDR, rt: 0, rn: 1, lo: 4 })],
-    ['ldr w0, [x1, 4]', want({ op: Op.LDR, rt: 0, rn: 1, lo: 4 })],
-    ['str x2, [sp, #16]', want({ op: Op.STR, rt: 2, rn: SP, flags: SF, lo: 16 })],
-    ['ldr x0, [x1, #-8]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF, lo: -8 })],
-    ['ldr x0, [x1, #32760]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF, lo: 32760 })],
-    ['ldr x0, [x1, #3]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF, lo: 3 })],
-    ['ldr x0, [x1, #8]!', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | mode(AddrMode.PRE), lo: 8 })],
-    ['str w0, [x1], #-4', want({ op: Op.STR, rt: 0, rn: 1, flags: mode(AddrMode.POST), lo: -4 })],
-    ['str x0, [sp, #-16]!', want({ op: Op.STR, rt: 0, rn: SP, flags: SF | mode(AddrMode.PRE), lo: -16 })],
-    ['ldr x0, [x1, x2]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.REG) })],
-    ['ldr x0, [x1, x2, lsl #3]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.REG) | (3 << SHAMT_SHIFT) })],
-    ['ldr w0, [x1, x2, lsl #2]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: mode(AddrMode.REG) | (2 << SHAMT_SHIFT) })],
-    ['str x0, [x1, w2, sxtw]', want({ op: Op.STR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.SXTW) })],
-    ['ldr x0, [x1, w2, uxtw #3]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.UXTW) | (3 << SHAMT_SHIFT) })],
-    ['ldr x0, [x1, xzr]', want({ op: Op.LDR, rt: 0, rn: 1, rm: ZR, flags: SF | mode(AddrMode.REG) })],
-    ['str xzr, [x0]', want({ op: Op.STR, rt: ZR, rn: 0, flags: SF })],
-    ['ldur x0, [x1, #-1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF, lo: -1 })],
-    ['stur w0, [x1, #255]', want({ op: Op.STR, rt: 0, rn: 1, lo: 255 })],
+    ['ldr x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | X8 })],
+    ['LDR W0, [X1, #4]', want({ op: Op.LDR, rt: 0, rn: 1, lo: 4, flags: W4 })],
+    ['ldr w0, [x1, 4]', want({ op: Op.LDR, rt: 0, rn: 1, lo: 4, flags: W4 })],
+    ['str x2, [sp, #16]', want({ op: Op.STR, rt: 2, rn: SP, flags: SF | X8, lo: 16 })],
+    ['ldr x0, [x1, #-8]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | X8, lo: -8 })],
+    ['ldr x0, [x1, #32760]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | X8, lo: 32760 })],
+    ['ldr x0, [x1, #3]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | X8, lo: 3 })],
+    ['ldr x0, [x1, #8]!', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | mode(AddrMode.PRE) | X8, lo: 8 })],
+    ['str w0, [x1], #-4', want({ op: Op.STR, rt: 0, rn: 1, flags: mode(AddrMode.POST) | W4, lo: -4 })],
+    ['str x0, [sp, #-16]!', want({ op: Op.STR, rt: 0, rn: SP, flags: SF | mode(AddrMode.PRE) | X8, lo: -16 })],
+    ['ldr x0, [x1, x2]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.REG) | X8 })],
+    ['ldr x0, [x1, x2, lsl #3]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.REG) | (3 << SHAMT_SHIFT) | X8 })],
+    ['ldr w0, [x1, x2, lsl #2]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: mode(AddrMode.REG) | (2 << SHAMT_SHIFT)  | W4})],
+    ['str x0, [x1, w2, sxtw]', want({ op: Op.STR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.SXTW) | X8 })],
+    ['ldr x0, [x1, w2, uxtw #3]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | mode(AddrMode.UXTW) | (3 << SHAMT_SHIFT) | X8 })],
+    ['ldr x0, [x1, xzr]', want({ op: Op.LDR, rt: 0, rn: 1, rm: ZR, flags: SF | mode(AddrMode.REG) | X8 })],
+    ['str xzr, [x0]', want({ op: Op.STR, rt: ZR, rn: 0, flags: SF | X8 })],
+    ['ldur x0, [x1, #-1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | X8, lo: -1 })],
+    ['stur w0, [x1, #255]', want({ op: Op.STR, rt: 0, rn: 1, lo: 255, flags: W4 })],
     ['ldr x0, =0x123456789', want({ op: Op.MOVI, rt: 0, flags: SF, lo: 0x23456789, hi: 1 })],
     ['ldr w0, =-1', want({ op: Op.MOVI, rt: 0, lo: -1 })],
-    ['ldar x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | FLAG_ACQ })],
-    ['ldar w0, [x1, #0]', want({ op: Op.LDR, rt: 0, rn: 1, flags: FLAG_ACQ })],
-    ['ldapr w2, [x3]', want({ op: Op.LDR, rt: 2, rn: 3, flags: FLAG_ACQPC })],
-    ['ldxr x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | FLAG_EXCL })],
-    ['ldaxr w0, [sp]', want({ op: Op.LDR, rt: 0, rn: SP, flags: FLAG_EXCL | FLAG_ACQ })],
-    ['stlr x0, [x1]', want({ op: Op.STR, rt: 0, rn: 1, flags: SF | FLAG_REL })],
-    ['stxr w5, x0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: SF })],
-    ['stlxr w5, w0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: FLAG_REL })],
-    ['ldp x0, x1, [x2]', want({ op: Op.LDP, rt: 0, rm: 1, rn: 2, flags: SF })],
-    ['stp w0, w1, [sp, #-8]!', want({ op: Op.STP, rt: 0, rm: 1, rn: SP, flags: mode(AddrMode.PRE), lo: -8 })],
-    ['ldp x0, x1, [sp], #16', want({ op: Op.LDP, rt: 0, rm: 1, rn: SP, flags: SF | mode(AddrMode.POST), lo: 16 })],
-    ['stp x29, x30, [sp, #504]', want({ op: Op.STP, rt: 29, rm: 30, rn: SP, flags: SF, lo: 504 })],
-    ['ldnp x0, x1, [x2, #-512]', want({ op: Op.LDP, rt: 0, rm: 1, rn: 2, flags: SF, lo: -512 })],
-    ['cas x0, x1, [x2]', want({ op: Op.CAS, rm: 0, rt: 1, rn: 2, flags: SF })],
+    ['ldar x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | FLAG_ACQ | X8 })],
+    ['ldar w0, [x1, #0]', want({ op: Op.LDR, rt: 0, rn: 1, flags: FLAG_ACQ  | W4})],
+    ['ldapr w2, [x3]', want({ op: Op.LDR, rt: 2, rn: 3, flags: FLAG_ACQPC  | W4})],
+    ['ldxr x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | FLAG_EXCL | X8 })],
+    ['ldaxr w0, [sp]', want({ op: Op.LDR, rt: 0, rn: SP, flags: FLAG_EXCL | FLAG_ACQ  | W4})],
+    ['stlr x0, [x1]', want({ op: Op.STR, rt: 0, rn: 1, flags: SF | FLAG_REL | X8 })],
+    ['stxr w5, x0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: SF | X8 })],
+    ['stlxr w5, w0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: FLAG_REL  | W4})],
+    ['ldp x0, x1, [x2]', want({ op: Op.LDP, rt: 0, rm: 1, rn: 2, flags: SF | X8 })],
+    ['stp w0, w1, [sp, #-8]!', want({ op: Op.STP, rt: 0, rm: 1, rn: SP, flags: mode(AddrMode.PRE) | W4, lo: -8 })],
+    ['ldp x0, x1, [sp], #16', want({ op: Op.LDP, rt: 0, rm: 1, rn: SP, flags: SF | mode(AddrMode.POST) | X8, lo: 16 })],
+    ['stp x29, x30, [sp, #504]', want({ op: Op.STP, rt: 29, rm: 30, rn: SP, flags: SF | X8, lo: 504 })],
+    ['ldnp x0, x1, [x2, #-512]', want({ op: Op.LDP, rt: 0, rm: 1, rn: 2, flags: SF | X8, lo: -512 })],
+    ['cas x0, x1, [x2]', want({ op: Op.CAS, rm: 0, rt: 1, rn: 2, flags: SF | X8 })],
   ];
   it.each(cases)('%s', (src, expected) => {
     expect(first(src)).toEqual(expected);
@@ -299,8 +301,8 @@ describe('loads and stores', () => {
   for (const [name, op] of ops) {
     for (const [suffix, flags] of suffixes) {
       it(`${name}${suffix} (Rs in RM, Rt in RT)`, () => {
-        expect(first(`${name}${suffix} w1, w2, [x3]`)).toEqual(want({ op, rm: 1, rt: 2, rn: 3, flags }));
-        expect(first(`${(name + suffix).toUpperCase()} X4, XZR, [SP]`)).toEqual(want({ op, rm: 4, rt: ZR, rn: SP, flags: flags | SF }));
+        expect(first(`${name}${suffix} w1, w2, [x3]`)).toEqual(want({ op, rm: 1, rt: 2, rn: 3, flags: flags | W4 }));
+        expect(first(`${(name + suffix).toUpperCase()} X4, XZR, [SP]`)).toEqual(want({ op, rm: 4, rt: ZR, rn: SP, flags: flags | SF | X8 }));
       });
     }
   }
@@ -308,10 +310,51 @@ describe('loads and stores', () => {
   const stores: Array<[string, Op]> = [['stadd', Op.LDADD], ['stclr', Op.LDCLR], ['steor', Op.LDEOR], ['stset', Op.LDSET]];
   for (const [name, op] of stores) {
     it(`${name}{l} = ld${name.slice(2)}{l} with Rt = ZR`, () => {
-      expect(first(`${name} w1, [x2]`)).toEqual(want({ op, rm: 1, rt: ZR, rn: 2 }));
-      expect(first(`${name}l x1, [x2]`)).toEqual(want({ op, rm: 1, rt: ZR, rn: 2, flags: SF | FLAG_REL }));
+      expect(first(`${name} w1, [x2]`)).toEqual(want({ op, rm: 1, rt: ZR, rn: 2, flags: W4 }));
+      expect(first(`${name}l x1, [x2]`)).toEqual(want({ op, rm: 1, rt: ZR, rn: 2, flags: SF | FLAG_REL | X8 }));
     });
   }
+
+  // Sizes: the access size in FLAGS (bits 20..21), FLAG_SIGNED for sign-extending loads; the
+  // register width stays FLAG_SF.
+  const sized: Array<[string, Fields]> = [
+    ['ldrb w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1 })],
+    ['strb w0, [x1, #7]', want({ op: Op.STR, rt: 0, rn: 1, flags: B1, lo: 7 })],
+    ['ldrb w0, [x1, #4095]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1, lo: 4095 })],
+    ['ldrh w0, [x1, #2]', want({ op: Op.LDR, rt: 0, rn: 1, flags: H2, lo: 2 })],
+    ['strh w0, [x1, #8190]', want({ op: Op.STR, rt: 0, rn: 1, flags: H2, lo: 8190 })],
+    ['ldrsb w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1 | FLAG_SIGNED })],
+    ['ldrsb x0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | B1 | FLAG_SIGNED })],
+    ['ldrsh x0, [x1, #-2]!', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | H2 | FLAG_SIGNED | mode(AddrMode.PRE), lo: -2 })],
+    ['ldrsw x0, [x1], #4', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | W4 | FLAG_SIGNED | mode(AddrMode.POST), lo: 4 })],
+    ['ldurb w0, [x1, #-1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1, lo: -1 })],
+    ['sturh w0, [x1, #-3]', want({ op: Op.STR, rt: 0, rn: 1, flags: H2, lo: -3 })],
+    ['ldursw x0, [x1, #1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: SF | W4 | FLAG_SIGNED, lo: 1 })],
+    ['ldrb w0, [x1, x2]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: B1 | mode(AddrMode.REG) })],
+    ['ldrh w0, [x1, x2, lsl #1]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: H2 | mode(AddrMode.REG) | (1 << SHAMT_SHIFT) })],
+    ['strb w0, [x1, w2, sxtw]', want({ op: Op.STR, rt: 0, rn: 1, rm: 2, flags: B1 | mode(AddrMode.SXTW) })],
+    ['ldrsh w0, [x1, w2, uxtw #1]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: H2 | FLAG_SIGNED | mode(AddrMode.UXTW) | (1 << SHAMT_SHIFT) })],
+    ['ldr x0, [x1, x2, sxtx #3]', want({ op: Op.LDR, rt: 0, rn: 1, rm: 2, flags: SF | X8 | mode(AddrMode.REG) | (3 << SHAMT_SHIFT) })],
+    ['ldarb w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1 | FLAG_ACQ })],
+    ['ldaprh w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: H2 | FLAG_ACQPC })],
+    ['stlrb w0, [x1]', want({ op: Op.STR, rt: 0, rn: 1, flags: B1 | FLAG_REL })],
+    ['ldxrh w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: H2 | FLAG_EXCL })],
+    ['ldaxrb w0, [x1]', want({ op: Op.LDR, rt: 0, rn: 1, flags: B1 | FLAG_EXCL | FLAG_ACQ })],
+    ['stxrb w5, w0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: B1 })],
+    ['stlxrh w5, w0, [x1]', want({ op: Op.STXR, rt: 0, rn: 1, rm: 5, flags: H2 | FLAG_REL })],
+    ['ldpsw x0, x1, [x2, #8]', want({ op: Op.LDP, rt: 0, rm: 1, rn: 2, flags: SF | W4 | FLAG_SIGNED, lo: 8 })],
+    ['swpalb w1, w2, [x3]', want({ op: Op.SWP, rm: 1, rt: 2, rn: 3, flags: B1 | FLAG_ACQ | FLAG_REL })],
+    ['casah w1, w2, [x3]', want({ op: Op.CAS, rm: 1, rt: 2, rn: 3, flags: H2 | FLAG_ACQ })],
+    ['ldaddlb w1, w2, [x3]', want({ op: Op.LDADD, rm: 1, rt: 2, rn: 3, flags: B1 | FLAG_REL })],
+    ['staddlh w1, [x3]', want({ op: Op.LDADD, rm: 1, rt: ZR, rn: 3, flags: H2 | FLAG_REL })],
+    ['ldsmax x1, x2, [x3]', want({ op: Op.LDSMAX, rm: 1, rt: 2, rn: 3, flags: SF | X8 })],
+    ['ldumina w1, w2, [x3]', want({ op: Op.LDUMIN, rm: 1, rt: 2, rn: 3, flags: W4 | FLAG_ACQ })],
+    ['stsminb w1, [x3]', want({ op: Op.LDSMIN, rm: 1, rt: ZR, rn: 3, flags: B1 })],
+    ['ldumaxalh w1, w2, [x3]', want({ op: Op.LDUMAX, rm: 1, rt: 2, rn: 3, flags: H2 | FLAG_ACQ | FLAG_REL })],
+  ];
+  it.each(sized)('%s', (src, expected) => {
+    expect(first(src)).toEqual(expected);
+  });
 });
 
 describe('expressions and symbols', () => {
@@ -497,7 +540,7 @@ describe('program and source map', () => {
     expect(p.src.files).toEqual(['t.litmus']);
     expect(Array.from(p.src.line.slice(0, 2))).toEqual([9, 10]);
     expect(Array.from(p.src.col.slice(0, 2))).toEqual([3, 20]);
-    expect(fieldsAt(p, 1)).toEqual(want({ op: Op.STR, rt: 1, rn: 0 }));
+    expect(fieldsAt(p, 1)).toEqual(want({ op: Op.STR, rt: 1, rn: 0, flags: W4 }));
     expect(p.threads[0].entry).toBe(0);
     try {
       assembleLines([{ text: 'LDR W0,[W1]', file: 'x.litmus', line: 11, col: 30 }], { file: 'x.litmus' });
@@ -700,7 +743,16 @@ describe('errors are SourceErrors at the offending token', () => {
     ['mov x0, #x1', 1, 10, /expected an immediate value after '#', found 'x1'/],
     ['ldrr x0, [x1]', 1, 1, /unknown mnemonic 'ldrr' \(did you mean 'ldr'\?\)/],
     ['  frobnicate', 1, 3, /unknown mnemonic 'frobnicate'/],
-    ['ldrb w0, [x1]', 1, 1, /'ldrb' is an AArch64 instruction that hangar does not model/],
+    ['ldxp x0, x1, [x2]', 1, 1, /'ldxp' is an AArch64 instruction that hangar does not model/],
+    ['caspal x0, x1, x2, x3, [x4]', 1, 1, /'caspal' is an AArch64 instruction that hangar does not model/],
+    ['ldrb x0, [x1]', 1, 6, /expected a W register \(LDRB transfers a byte/],
+    ['strh x0, [x1]', 1, 6, /expected a W register \(STRH transfers a halfword/],
+    ['ldrsw w0, [x1]', 1, 7, /expected an X register \(LDRSW sign-extends/],
+    ['ldrh w0, [x1, #4097]', 1, 15, /an offset -256\.\.255 or a multiple of 2 in 0\.\.8190/],
+    ['ldrb w0, [x1, #4096]', 1, 15, /an offset -256\.\.4095/],
+    ['ldrb w0, [x1, x2, lsl #1]', 1, 23, /a shift of #0 \(the access size is 1 byte\)/],
+    ['swpb x0, x1, [x2]', 1, 6, /expected a W register/],
+    ['stlxrb w0, x1, [x2]', 1, 12, /expected a W register/],
     ['b nowhere', 1, 3, /undefined label 'nowhere'/],
     ['b 1f', 1, 3, /no local label '1:' after this reference to '1f'/],
     ['b 1b', 1, 3, /local label '1:' defined before/],
@@ -726,9 +778,9 @@ describe('errors are SourceErrors at the offending token', () => {
     ['ldr x0, [x1]!', 1, 9, /an offset before '\]!'/],
     ['ldr x0, [x0, #8]!', 1, 9, /CONSTRAINED UNPREDICTABLE/],
     ['ldr x0, [x1, w2]', 1, 14, /UXTW or SXTW after a W index register/],
-    ['ldr x0, [x1, x2, uxtw]', 1, 18, /LSL after an X index register/],
+    ['ldr x0, [x1, x2, uxtw]', 1, 18, /LSL or SXTX after an X index register/],
     ['ldr x0, [x1, x2, lsl #2]', 1, 22, /a shift of #0 or #3/],
-    ['ldr x0, [x1, x2, lsl]', 1, 18, /LSL #0 or LSL #3/],
+    ['ldr x0, [x1, x2, lsl]', 1, 18, /LSL #0 or #3/],
     ['ldr x0, [x1, sp]', 1, 14, /index register/],
     ['ldr x0, label\nlabel:', 1, 9, /memory operand/],
     ['ldp x0, x0, [x1]', 1, 9, /LDP with the same register twice/],

@@ -1,8 +1,39 @@
-// Encoders of loads and stores: every addressing mode, acquire/release, exclusives, pairs,
-// LSE atomics, and PRFM (a NOP).
-import { ADDR_SHIFT, AddrMode, F, Op, REG_ZR, SHAMT_SHIFT } from '../../isa/instructions.ts';
-import { type EncodeContext, type Encoder, bad, operand, noMoreThan, reg, sameWidth, imm, sf, setImm64, widthValue, inRange } from './context.ts';
+// Encoders of loads and stores of every size: every addressing mode, acquire/release,
+// exclusives, pairs, LSE atomics, and PRFM (a NOP). Each record carries its access size in
+// FLAGS (isa/instructions.ts SIZE_*) and, for sign-extending loads, FLAG_SIGNED; the register
+// width stays FLAG_SF.
+import { ADDR_SHIFT, AddrMode, F, FLAG_SIGNED, Op, REG_ZR, SHAMT_SHIFT, sizeFlags } from '../../isa/instructions.ts';
+import { type EncodeContext, type Encoder, bad, operand, noMoreThan, reg, sameWidth, sf, setImm64, widthValue, inRange } from './context.ts';
 import { isSp, isZr, type ImmOperand, type MemOperand, type Reg } from '../operands.ts';
+
+/** The size of a form's accesses and the registers it transfers (A64: LDRB and LDRH take W
+ * registers only, LDRSB/LDRSH either width, LDRSW and LDPSW X registers only). */
+export interface MemForm {
+  /** Bytes per access; 0 = the register's width (W: 4, X: 8). */
+  bytes: 0 | 1 | 2 | 4;
+  /** Register widths allowed: W, X or both. */
+  regs: 'w' | 'x' | 'wx';
+  /** A load that sign-extends from the access size (FLAG_SIGNED). */
+  signed: boolean;
+}
+
+/** The W and X forms of LDR, STR, LDXR, ...: the access is as wide as the register. */
+export const WORD: MemForm = { bytes: 0, regs: 'wx', signed: false };
+export const BYTE: MemForm = { bytes: 1, regs: 'w', signed: false };
+export const HALF: MemForm = { bytes: 2, regs: 'w', signed: false };
+export const SBYTE: MemForm = { bytes: 1, regs: 'wx', signed: true };
+export const SHALF: MemForm = { bytes: 2, regs: 'wx', signed: true };
+export const SWORD: MemForm = { bytes: 4, regs: 'x', signed: true };
+
+/** The transfer register of operand i, checked against the form; returns it with the
+ * access size and the FLAGS bits of its width, size and signedness. */
+function transfer(c: EncodeContext, i: number, form: MemForm): { t: Reg; size: 1 | 2 | 4 | 8; flags: number } {
+  const t = reg(c, i);
+  if (form.regs === 'w' && !t.w) bad(c, c.ops[i], `a W register (${c.mnemonic.toUpperCase()} transfers ${form.bytes === 1 ? 'a byte' : 'a halfword'} to or from a W register)`);
+  if (form.regs === 'x' && t.w) bad(c, c.ops[i], `an X register (${c.mnemonic.toUpperCase()} sign-extends into an X register)`);
+  const size = form.bytes === 0 ? (t.w ? 4 : 8) : form.bytes;
+  return { t, size, flags: sf(t) | sizeFlags(size) | (form.signed ? FLAG_SIGNED : 0) };
+}
 
 /** PRFM <prfop>|#imm, [addr]: a hint with no architectural effect, so a NOP. */
 export const prefetch: Encoder = (c) => {
@@ -41,25 +72,26 @@ function writebackConflict(c: EncodeContext, m: MemOperand, regs: Reg[], kind: s
   }
 }
 
-/** LDR/STR (and LDUR/STUR when `unscaled`): every addressing mode plus LDR =value. */
-export function loadStore(op: Op, unscaled: boolean): Encoder {
+/** LDR/STR and their sized forms (LDUR/STUR... when `unscaled`): every addressing mode, plus
+ * LDR =value. */
+export function loadStore(op: Op, unscaled: boolean, form: MemForm = WORD): Encoder {
   return (c) => {
-    const t = reg(c, 0);
+    const { t, size, flags } = transfer(c, 0, form);
     const rec = c.rec;
     rec[F.OP] = op;
     rec[F.RT] = t.idx;
-    rec[F.FLAGS] = sf(t);
+    rec[F.FLAGS] = flags;
     const o1 = operand(c, 1, 'a memory operand like [X1] or [X1, #8]');
-    if (o1.k === 'lit' && op === Op.LDR && !unscaled) {
+    if (o1.k === 'lit' && op === Op.LDR && !unscaled && form === WORD) {
       // LDR Rt, =value: a MOVI of the value (or address).
       noMoreThan(c, 2);
       rec[F.OP] = Op.MOVI;
+      rec[F.FLAGS] = sf(t);
       c.value(o1, (v) => setImm64(rec, widthValue(c, o1, v, t.w)));
       return;
     }
     const m = mem(c, 1);
     rec[F.RN] = m.base.idx;
-    const size = t.w ? 4 : 8;
     const simm9 = 'an offset -256..255';
     const post = c.ops[2];
     noMoreThan(c, 3);
@@ -90,7 +122,7 @@ export function loadStore(op: Op, unscaled: boolean): Encoder {
         return;
       }
       const max = BigInt(4095 * size);
-      const scaledText = `an offset -256..255 or a multiple of ${size} in 0..${max}`;
+      const scaledText = size === 1 ? 'an offset -256..4095' : `an offset -256..255 or a multiple of ${size} in 0..${max}`;
       c.value(off, (v) => {
         if (unscaled) rec[F.IMM_LO] = inRange(c, off, v, -256n, 255n, simm9);
         else if ((v >= -256n && v <= 255n) || (v >= 0n && v <= max && v % BigInt(size) === 0n)) rec[F.IMM_LO] = Number(v);
@@ -103,7 +135,8 @@ export function loadStore(op: Op, unscaled: boolean): Encoder {
     if (m.writeback) bad(c, m, 'no writeback with a register offset');
     const x = m.offset.reg;
     if (isSp(x)) bad(c, m.offset, 'an index register (X0-X30, XZR, or W0-W30 with UXTW/SXTW)');
-    const scale = t.w ? 2 : 3;
+    const scale = Math.log2(size);
+    const amounts = scale === 0 ? '#0' : `#0 or #${scale}`;
     let mode = AddrMode.REG;
     let amount = 0;
     const mod = m.mod;
@@ -113,12 +146,13 @@ export function loadStore(op: Op, unscaled: boolean): Encoder {
       }
       mode = mod.kind === 'uxtw' ? AddrMode.UXTW : AddrMode.SXTW;
     } else if (mod !== null) {
-      if (mod.kind !== 'lsl') bad(c, mod, mod.kind === 'sxtx' ? 'LSL (SXTX is not supported by hangar)' : 'LSL after an X index register (UXTW/SXTW need a W register)');
-      if (mod.amount === null) bad(c, mod, `LSL #0 or LSL #${scale}`);
+      // SXTX of a 64-bit index is the index itself: the same address as LSL.
+      if (mod.kind !== 'lsl' && mod.kind !== 'sxtx') bad(c, mod, 'LSL or SXTX after an X index register (UXTW/SXTW need a W register)');
+      if (mod.kind === 'lsl' && mod.amount === null) bad(c, mod, `LSL ${amounts}`);
     }
     if (mod !== null && mod.amount !== null) {
       const a = c.constant(mod.amount);
-      if (a !== 0n && a !== BigInt(scale)) bad(c, mod.amount, `a shift of #0 or #${scale} (the access size is ${size} bytes)`);
+      if (a !== 0n && a !== BigInt(scale)) bad(c, mod.amount, `a shift of ${amounts} (the access size is ${size} byte${size === 1 ? '' : 's'})`);
       amount = Number(a);
     }
     rec[F.RM] = x.idx;
@@ -126,24 +160,24 @@ export function loadStore(op: Op, unscaled: boolean): Encoder {
   };
 }
 
-/** LDAR/LDAPR/LDXR/LDAXR/STLR Rt, [Xn]. */
-export function acquireRelease(op: Op, flags: number): Encoder {
+/** LDAR/LDAPR/LDXR/LDAXR/STLR Rt, [Xn] and their B/H forms. */
+export function acquireRelease(op: Op, flags: number, form: MemForm = WORD): Encoder {
   return (c) => {
-    const t = reg(c, 0);
+    const { t, flags: f } = transfer(c, 0, form);
     const m = baseOnly(c, 1);
     c.rec[F.OP] = op;
     c.rec[F.RT] = t.idx;
     c.rec[F.RN] = m.base.idx;
-    c.rec[F.FLAGS] = sf(t) | flags;
+    c.rec[F.FLAGS] = f | flags;
   };
 }
 
-/** STXR/STLXR Ws, Rt, [Xn]. */
-export function storeExclusive(flags: number): Encoder {
+/** STXR/STLXR Ws, Rt, [Xn] and their B/H forms. */
+export function storeExclusive(flags: number, form: MemForm = WORD): Encoder {
   return (c) => {
     const s = reg(c, 0);
     if (!s.w) bad(c, c.ops[0], 'a W register for the status result');
-    const t = reg(c, 1);
+    const { t, flags: f } = transfer(c, 1, form);
     const m = baseOnly(c, 2);
     if (s.idx === t.idx || s.idx === m.base.idx) {
       bad(c, c.ops[0], `a status register different from '${s.idx === t.idx ? t.name : m.base.name}'`,
@@ -153,26 +187,26 @@ export function storeExclusive(flags: number): Encoder {
     c.rec[F.RM] = s.idx;
     c.rec[F.RT] = t.idx;
     c.rec[F.RN] = m.base.idx;
-    c.rec[F.FLAGS] = sf(t) | flags;
+    c.rec[F.FLAGS] = f | flags;
   };
 }
 
-/** LDP/STP (LDNP/STNP when offsetOnly). */
-export function pair(op: Op, offsetOnly: boolean): Encoder {
+/** LDP/STP (LDNP/STNP when offsetOnly; LDPSW with the SWORD form): two accesses of the
+ * register's size (SWORD: two sign-extended words), each single-copy atomic on its own. */
+export function pair(op: Op, offsetOnly: boolean, form: MemForm = WORD): Encoder {
   return (c) => {
-    const t1 = reg(c, 0);
+    const { t: t1, size, flags } = transfer(c, 0, form);
     const t2 = reg(c, 1);
     sameWidth(c, 1, t2, t1);
     const m = mem(c, 2);
     const post = c.ops[3];
     noMoreThan(c, 4);
-    const size = t1.w ? 4 : 8;
     const rec = c.rec;
     rec[F.OP] = op;
     rec[F.RT] = t1.idx;
     rec[F.RM] = t2.idx;
     rec[F.RN] = m.base.idx;
-    rec[F.FLAGS] = sf(t1);
+    rec[F.FLAGS] = flags;
     if (op === Op.LDP && t1.idx === t2.idx && !isZr(t1)) {
       bad(c, c.ops[1], `a register different from '${t1.name}'`, 'LDP with the same register twice is CONSTRAINED UNPREDICTABLE in the Arm ARM; hangar rejects it');
     }
@@ -203,10 +237,10 @@ export function pair(op: Op, offsetOnly: boolean): Encoder {
   };
 }
 
-/** SWP/CAS/LD<op> Rs, Rt, [Xn]. */
-export function atomic(op: Op, flags: number): Encoder {
+/** SWP/CAS/LD<op> Rs, Rt, [Xn] and their B/H forms. */
+export function atomic(op: Op, flags: number, form: MemForm = WORD): Encoder {
   return (c) => {
-    const s = reg(c, 0);
+    const { t: s, flags: f } = transfer(c, 0, form);
     const t = reg(c, 1);
     sameWidth(c, 1, t, s);
     const m = baseOnly(c, 2);
@@ -214,19 +248,19 @@ export function atomic(op: Op, flags: number): Encoder {
     c.rec[F.RM] = s.idx;
     c.rec[F.RT] = t.idx;
     c.rec[F.RN] = m.base.idx;
-    c.rec[F.FLAGS] = sf(s) | flags;
+    c.rec[F.FLAGS] = f | flags;
   };
 }
 
-/** ST<op>{L} Rs, [Xn] = LD<op>{L} Rs, ZR, [Xn]. */
-export function atomicStore(op: Op, flags: number): Encoder {
+/** ST<op>{L}{B,H} Rs, [Xn] = LD<op>{L}{B,H} Rs, ZR, [Xn]. */
+export function atomicStore(op: Op, flags: number, form: MemForm = WORD): Encoder {
   return (c) => {
-    const s = reg(c, 0);
+    const { t: s, flags: f } = transfer(c, 0, form);
     const m = baseOnly(c, 1);
     c.rec[F.OP] = op;
     c.rec[F.RM] = s.idx;
     c.rec[F.RT] = REG_ZR;
     c.rec[F.RN] = m.base.idx;
-    c.rec[F.FLAGS] = sf(s) | flags;
+    c.rec[F.FLAGS] = f | flags;
   };
 }

@@ -8,7 +8,7 @@ import { FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_REL, Op } from '../../isa/instruc
 import { addSub, cinc, csel, cset, logical, mov, movWide, mvn, neg, shiftOp, threeRegs } from './alu.ts';
 import { adr, br, branch, cbz, ret, tbz } from './branches.ts';
 import { COND_NAMES, type Encoder } from './context.ts';
-import { acquireRelease, atomic, atomicStore, loadStore, pair, prefetch, storeExclusive } from './memory.ts';
+import { acquireRelease, atomic, atomicStore, BYTE, HALF, loadStore, type MemForm, pair, prefetch, SBYTE, SHALF, storeExclusive, SWORD, WORD } from './memory.ts';
 import { barrier, clrex, hlt, isb, noOperands, svc } from './system.ts';
 
 export type { EncodeContext, Encoder } from './context.ts';
@@ -72,29 +72,43 @@ function buildTable(): Map<string, Encoder> {
   t.set('clrex', clrex);
   t.set('svc', svc);
   t.set('hlt', hlt);
-  t.set('ldr', loadStore(Op.LDR, false));
-  t.set('str', loadStore(Op.STR, false));
-  t.set('ldur', loadStore(Op.LDR, true));
-  t.set('stur', loadStore(Op.STR, true));
-  t.set('ldar', acquireRelease(Op.LDR, FLAG_ACQ));
-  t.set('ldapr', acquireRelease(Op.LDR, FLAG_ACQPC));
-  t.set('ldxr', acquireRelease(Op.LDR, FLAG_EXCL));
-  t.set('ldaxr', acquireRelease(Op.LDR, FLAG_EXCL | FLAG_ACQ));
-  t.set('stlr', acquireRelease(Op.STR, FLAG_REL));
-  t.set('stxr', storeExclusive(0));
-  t.set('stlxr', storeExclusive(FLAG_REL));
+  // Loads and stores of every size: B/H suffixes transfer a byte or halfword (W registers),
+  // SB/SH/SW sign-extend; the U forms take the unscaled offset.
+  const sized: Array<[string, MemForm]> = [['', WORD], ['b', BYTE], ['h', HALF]];
+  for (const [suffix, form] of [...sized, ['sb', SBYTE], ['sh', SHALF], ['sw', SWORD]] as Array<[string, MemForm]>) {
+    t.set('ldr' + suffix, loadStore(Op.LDR, false, form));
+    t.set('ldur' + suffix, loadStore(Op.LDR, true, form));
+  }
+  for (const [suffix, form] of sized) {
+    t.set('str' + suffix, loadStore(Op.STR, false, form));
+    t.set('stur' + suffix, loadStore(Op.STR, true, form));
+    t.set('ldar' + suffix, acquireRelease(Op.LDR, FLAG_ACQ, form));
+    t.set('ldapr' + suffix, acquireRelease(Op.LDR, FLAG_ACQPC, form));
+    t.set('ldxr' + suffix, acquireRelease(Op.LDR, FLAG_EXCL, form));
+    t.set('ldaxr' + suffix, acquireRelease(Op.LDR, FLAG_EXCL | FLAG_ACQ, form));
+    t.set('stlr' + suffix, acquireRelease(Op.STR, FLAG_REL, form));
+    t.set('stxr' + suffix, storeExclusive(0, form));
+    t.set('stlxr' + suffix, storeExclusive(FLAG_REL, form));
+  }
   t.set('ldp', pair(Op.LDP, false));
   t.set('stp', pair(Op.STP, false));
   t.set('ldnp', pair(Op.LDP, true));
   t.set('stnp', pair(Op.STP, true));
+  t.set('ldpsw', pair(Op.LDP, false, SWORD));
+  // LSE atomics: <name><ordering><size>, e.g. swpalb, ldaddh, casl; ST<op><L><size> aliases.
   const order: Record<string, number> = { '': 0, a: FLAG_ACQ, l: FLAG_REL, al: FLAG_ACQ | FLAG_REL };
-  const lse: Array<[string, Op]> = [['swp', Op.SWP], ['cas', Op.CAS], ['ldadd', Op.LDADD], ['ldclr', Op.LDCLR], ['ldeor', Op.LDEOR], ['ldset', Op.LDSET]];
+  const lse: Array<[string, Op]> = [
+    ['swp', Op.SWP], ['cas', Op.CAS], ['ldadd', Op.LDADD], ['ldclr', Op.LDCLR], ['ldeor', Op.LDEOR], ['ldset', Op.LDSET],
+    ['ldsmax', Op.LDSMAX], ['ldsmin', Op.LDSMIN], ['ldumax', Op.LDUMAX], ['ldumin', Op.LDUMIN],
+  ];
   for (const [name, op] of lse) {
-    for (const [suffix, flags] of Object.entries(order)) t.set(name + suffix, atomic(op, flags));
-    if (name.startsWith('ld')) {
-      const st = 'st' + name.slice(2);
-      t.set(st, atomicStore(op, 0));
-      t.set(st + 'l', atomicStore(op, FLAG_REL));
+    for (const [size, form] of sized) {
+      for (const [suffix, flags] of Object.entries(order)) t.set(name + suffix + size, atomic(op, flags, form));
+      if (name.startsWith('ld')) {
+        const st = 'st' + name.slice(2);
+        t.set(st + size, atomicStore(op, 0, form));
+        t.set(st + 'l' + size, atomicStore(op, FLAG_REL, form));
+      }
     }
   }
   return t;
@@ -104,9 +118,7 @@ export const ENCODERS: ReadonlyMap<string, Encoder> = buildTable();
 
 /** A64 mnemonics hangar knows of but does not model, for a clearer message than "unknown". */
 export const UNSUPPORTED_MNEMONICS: ReadonlySet<string> = new Set([
-  'ldrb', 'ldrh', 'ldrsb', 'ldrsh', 'ldrsw', 'strb', 'strh', 'ldarb', 'ldarh', 'stlrb', 'stlrh',
-  'ldxrb', 'ldxrh', 'stxrb', 'stxrh', 'ldaxrb', 'ldaxrh', 'stlxrb', 'stlxrh', 'ldxp', 'stxp',
-  'ldaxp', 'stlxp', 'casp', 'caspa', 'caspl', 'caspal', 'ldpsw', 'bic', 'bics', 'orn', 'eon',
+  'ldxp', 'stxp', 'ldaxp', 'stlxp', 'casp', 'caspa', 'caspl', 'caspal', 'bic', 'bics', 'orn', 'eon',
   'madd', 'msub', 'mneg', 'smull', 'umull', 'smulh', 'umulh', 'sdiv', 'udiv', 'blr', 'wfe',
   'wfi', 'sev', 'sevl', 'ror', 'rorv', 'extr', 'ubfx', 'sbfx', 'bfi', 'bfxil', 'ubfm', 'sbfm',
   'bfm', 'sxtw', 'sxtb', 'sxth', 'uxtb', 'uxth', 'adc', 'adcs', 'sbc', 'sbcs', 'ngc', 'ccmp',

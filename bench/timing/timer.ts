@@ -55,9 +55,11 @@ const { OPCODES, OpClass, resultReg, sourceRegs, writesBack } = opcodes;
 const { Mode } = phase;
 const { atomicAcquires, atomicReleases, barrierKind, storeExclusiveReleases, storeReleases } = mm;
 
-/** The cost entry of each LSE atomic. */
+/** The cost entry of each LSE atomic. The min/max atomics have no entry of their own: they
+ * are near atomics like LDADD (an ALU operation at the cache), so they take its cost. */
 const ATOMIC_COST: ReadonlyArray<readonly [isa.Op, CostKey]> = [
   [Op.SWP, 'swp'], [Op.CAS, 'cas'], [Op.LDADD, 'ldadd'], [Op.LDCLR, 'ldclr'], [Op.LDEOR, 'ldeor'], [Op.LDSET, 'ldset'],
+  [Op.LDSMAX, 'ldadd'], [Op.LDSMIN, 'ldadd'], [Op.LDUMAX, 'ldadd'], [Op.LDUMIN, 'ldadd'],
 ];
 
 const max = (a: number, b: number): number => (a > b ? a : b);
@@ -201,8 +203,9 @@ export class Timer implements Observer {
   // ------------------------------------------------------------ the Observer hooks
   // A promise lookahead is not execution: the executor does not report it (see promises.ts).
 
-  /** A read of message m of loc (plain load, exclusive load or an atomic's read). */
-  read(exec: Execution, c: CoreState, loc: number, _half: number, _wide: boolean, m: number): void {
+  /** A read of loc (plain load, exclusive load or an atomic's read) whose newest byte came
+   * from message m: the read is charged as a read of m (a line holds all its bytes). */
+  read(exec: Execution, c: CoreState, loc: number, _off: number, _size: number, m: number): void {
     if (m === 0 || m > exec.n || exec.log.tid[m] === c.id) return; // initial value, own write
     const h = c.id * this.nLocs + loc;
     if (this.have[h] >= m) return;
@@ -214,7 +217,7 @@ export class Timer implements Observer {
   write(exec: Execution, c: CoreState, loc: number, t: number): void {
     this.wrote = 1;
     const h = c.id * this.nLocs + loc;
-    if (c.coh[loc] <= exec.n) {
+    if (c.cohOf(loc, 0xff) <= exec.n) {
       // The line's owner is whoever wrote its newest message (nobody: the initial value).
       const newest = exec.log.latest[loc];
       if (newest !== 0 && exec.log.tid[newest] !== c.id && this.have[h] < newest) this.wrXfer = 1;

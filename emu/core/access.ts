@@ -8,10 +8,10 @@
 // (set by begin), the frozen log length, the streams, the observer, and the error of a failed
 // step.
 import * as isa from '../../isa/instructions.ts';
+import * as opcodes from '../../isa/opcodes.ts';
 import * as program from '../../isa/program.ts';
 import * as msgLog from '../memory/message-log.ts';
 import type { MessageLog } from '../memory/message-log.ts';
-import * as wb from '../memory/write-buffer.ts';
 import type { WriteBuffer } from '../memory/write-buffer.ts';
 import * as mm from '../model/memory-model.ts';
 import type { TrialParams } from '../model/params.ts';
@@ -27,21 +27,21 @@ import * as phase from './phase.ts';
 // Under vitest every use of an imported binding is a property read through a getter (a switch
 // over `Op.X` cases evaluated ~50 of them per instruction); the step's modules read
 // module-local aliases instead.
-const { addrMode, AddrMode, F, FLAG_EXCL, SHAMT_MASK, SHAMT_SHIFT, Shift, REG_ZR, Op } = isa;
+const { addrMode, AddrMode, F, FLAG_EXCL, FLAG_SIGNED, SHAMT_MASK, SHAMT_SHIFT, Shift, REG_ZR, Op } = isa;
+const { accessBytes } = opcodes;
 const DATA_BASE = program.DATA_BASE;
 const MSG_PROMISE = msgLog.MSG_PROMISE;
-const { W_HIGH, W_NARROW } = wb;
 const { ReadOrd, loadOrdering, storeReleases } = mm;
 type ReadOrd = mm.ReadOrd;
 const { below, chance, Stream } = prng;
 const { addc, shift, max, R, LO, HI } = arith;
-const { MAX_PLAN, S } = cs;
+const { MAX_PLAN, S, laneMask } = cs;
 const { LookaheadWrites, OWN_LATEST } = la;
 const { Mode, Step } = phase;
 type Mode = phase.Mode;
 type Step = phase.Step;
 
-export class MemoryAccess implements Execution {
+export abstract class MemoryAccess implements Execution {
   code: Int32Array;
   log: MessageLog;
   params: TrialParams;
@@ -77,9 +77,20 @@ export class MemoryAccess implements Execution {
   /** Timestamp of the last write. */
   wTs = 0;
 
-  // The last effective address: location, half, byte address, views.
+  /** Per lane of the last read's granule: the message that lane was read from (lanes of
+   * its footprint only; filled when an observer watches, and by every mixed-size read). */
+  readonly rLanes = new Int32Array(8);
+  /** Per lane: the timestamp an RMW's write must be atomic with (no other core's write to
+   * the lane in between); set before write(..., atomic = true). */
+  protected readonly atomLanes = new Int32Array(8);
+  /** Per granule: the lanes the program may access (litmus variables), or null: all. */
+  validLanes: Int32Array | null = null;
+
+  // The last effective address: granule, byte offset in it, size, lane mask, byte address, views.
   protected aLoc = 0;
-  protected aHalf = 0;
+  protected aOff = 0;
+  protected aSize = 0;
+  protected aMask = 0;
   protected aAddr = 0;
   protected aV = 0;
   protected aP = 0;
@@ -125,7 +136,8 @@ export class MemoryAccess implements Execution {
 
   // ---------------------------------------------------------------- addressing
 
-  /** Effective address of a memory op into aLoc/aHalf/aV/aP; applies no writeback. */
+  /** Effective address of a memory op of `size` bytes into aLoc/aOff/aSize/aMask/aV/aP;
+   * applies no writeback. */
   protected address(c: CoreState, b: number, flags: number, rn: number, size: number, extra: number): boolean {
     const code = this.code;
     const mode = addrMode(flags);
@@ -155,12 +167,19 @@ export class MemoryAccess implements Execution {
       return false;
     }
     if ((off & (size - 1)) !== 0) {
-      this.fail(`misaligned ${size}-byte access to 0x${(lo >>> 0).toString(16)}`, c);
+      this.fail(`misaligned ${size}-byte access to 0x${(lo >>> 0).toString(16)} (hangar models aligned accesses only)`, c);
       return false;
     }
     this.aAddr = lo >>> 0;
     this.aLoc = off >>> 3;
-    this.aHalf = (off >>> 2) & 1;
+    this.aOff = off & 7;
+    this.aSize = size;
+    this.aMask = laneMask(off & 7, size);
+    const valid = this.validLanes;
+    if (valid !== null && (valid[off >>> 3] & this.aMask) !== this.aMask) {
+      this.fail(`${size}-byte access to 0x${(lo >>> 0).toString(16)} reaches past the variable there`, c);
+      return false;
+    }
     this.aV = v;
     this.aP = max(v, p);
     return true;
@@ -174,23 +193,24 @@ export class MemoryAccess implements Execution {
     this.setReg(c, rn, R[LO], R[HI], c.regV[rn], c.regP[rn]);
   }
 
-  /** LDR, STR, LDP, STP (plain, acquire, release, load-exclusive). */
+  /** LDR, STR, LDP, STP of every size (plain, acquire, release, load-exclusive). */
   protected loadStore(c: CoreState, b: number, op: number, flags: number, sf: boolean, rt: number, rn: number): Step {
-    const size = sf ? 8 : 4;
+    const size = accessBytes(flags);
     const model = this.params.model;
     const pair = op === Op.LDP || op === Op.STP;
     if (op === Op.LDR || op === Op.LDP) {
       const ord = loadOrdering(model, flags);
       const ex = (flags & FLAG_EXCL) !== 0;
+      const signed = (flags & FLAG_SIGNED) !== 0;
       // Pairs: check both halves can run in this mode before changing any state.
       if (!this.address(c, b, flags, rn, size, 0)) return Step.ERROR;
       if (this.mode === Mode.RUN && this.readPre(c, ord) > this.n) return Step.STOP;
-      let s = this.read(c, this.aLoc, this.aHalf, sf, ord, ex, false);
+      let s = this.read(c, sf, signed, ord, ex, false);
       if (s !== Step.OK) return s;
       this.setReg(c, rt, this.rLo, this.rHi, this.rPost, this.rP);
       if (pair) {
         if (!this.address(c, b, flags, rn, size, size)) return Step.ERROR;
-        s = this.read(c, this.aLoc, this.aHalf, sf, ord, false, false);
+        s = this.read(c, sf, signed, ord, false, false);
         if (s !== Step.OK) return s;
         this.setReg(c, this.code[b + F.RM], this.rLo, this.rHi, this.rPost, this.rP);
       }
@@ -200,18 +220,52 @@ export class MemoryAccess implements Execution {
     // STR / STP
     const rel = storeReleases(model, flags);
     if (!this.address(c, b, flags, rn, size, 0)) return Step.ERROR;
-    let s = this.write(c, this.aLoc, this.aHalf, sf, c.regLo[rt], sf ? c.regHi[rt] : 0, rel, false, 0,
-      this.aV, this.aP, c.regV[rt], max(c.regV[rt], c.regP[rt]));
+    let s = this.write(c, this.aLoc, this.aMask, this.placeLo(c.regLo[rt], c.regHi[rt]), this.placeHi(c.regLo[rt], c.regHi[rt]), rel, false, 0,
+      this.aV, this.aP, c.regV[rt], max(c.regV[rt], c.regP[rt]), false);
     if (s !== Step.OK) return s;
     if (pair) {
       const r2 = this.code[b + F.RM];
       if (!this.address(c, b, flags, rn, size, size)) return Step.ERROR;
-      s = this.write(c, this.aLoc, this.aHalf, sf, c.regLo[r2], sf ? c.regHi[r2] : 0, rel, false, 0,
-        this.aV, this.aP, c.regV[r2], max(c.regV[r2], c.regP[r2]));
+      s = this.write(c, this.aLoc, this.aMask, this.placeLo(c.regLo[r2], c.regHi[r2]), this.placeHi(c.regLo[r2], c.regHi[r2]), rel, false, 0,
+        this.aV, this.aP, c.regV[r2], max(c.regV[r2], c.regP[r2]), false);
       if (s !== Step.OK) return s;
     }
     this.writeback(c, b, flags, rn);
     return Step.OK;
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** The low word of register value (lo, hi) truncated to the access size and placed at its
+   * lanes of the granule (the last address). */
+  protected placeLo(lo: number, hi: number): number {
+    const off = this.aOff, size = this.aSize;
+    if (size === 8) return lo;
+    if (off >= 4) return 0;
+    return size === 4 ? lo : (lo & ((1 << (8 * size)) - 1)) << (8 * off);
+  }
+
+  protected placeHi(lo: number, hi: number): number {
+    const off = this.aOff, size = this.aSize;
+    if (size === 8) return hi;
+    if (off < 4) return 0;
+    return size === 4 ? lo : (lo & ((1 << (8 * size)) - 1)) << (8 * (off - 4));
+  }
+
+  /** The read result rLo/rHi from the granule's lane-positioned bytes (lo, hi) of the last
+   * address: the access's bytes, zero- or sign-extended to the register (64-bit if sf). */
+  protected setResult(lo: number, hi: number, sf: boolean, signed: boolean): void {
+    const off = this.aOff, size = this.aSize;
+    if (size === 8) { this.rLo = lo; this.rHi = sf ? hi : 0; return; }
+    const w = off < 4 ? lo : hi;
+    let v: number;
+    if (size === 4) v = w;
+    else {
+      const sh = 8 * (off & 3), bits = 8 * size;
+      v = signed ? ((w >>> sh) << (32 - bits)) >> (32 - bits) : (w >>> sh) & ((1 << bits) - 1);
+    }
+    this.rLo = v;
+    this.rHi = sf && signed ? v >> 31 : 0;
   }
 
   // ---------------------------------------------------------------- reads
@@ -223,7 +277,7 @@ export class MemoryAccess implements Execution {
     return pre;
   }
 
-  private isOwnPromise(c: CoreState, m: number): boolean {
+  protected isOwnPromise(c: CoreState, m: number): boolean {
     if (m === 0 || (this.log.flags[m] & MSG_PROMISE) === 0 || this.log.tid[m] !== c.id) return false;
     const st = c.s;
     for (let i = 0; i < st[S.N_PROM]; i++) if (st[S.PROM0 + i] === m) return true;
@@ -243,7 +297,7 @@ export class MemoryAccess implements Execution {
     let newestSeen = false;
     for (;;) {
       if (m < lb) break;
-      if (m === 0 && log.initGone[loc] !== 0) break; // pruned: the initial value is unreadable
+      if (m === 0 && (log.initGone[loc] & this.aMask) !== 0) break; // pruned: the initial value is unreadable
       if (!this.isOwnPromise(c, m)) {
         // The newest eligible message always qualifies; older ones only within the horizon.
         // Ticks grow with timestamps, so once one is too old all older ones are too.
@@ -294,7 +348,15 @@ export class MemoryAccess implements Execution {
     if (this.recLen < MAX_PLAN) this.rec[this.recLen++] = choice;
   }
 
-  /** Value of message m for location loc: own buffered writes have timestamps above n. */
+  newestAt(c: CoreState, loc: number, k: number): number {
+    const own = c.lane(loc, k, cs.L_COH);
+    if (own > this.n) return own;
+    let m = this.log.latest[loc];
+    while (m !== 0 && ((this.log.mask[m] >> k) & 1) === 0) m = this.log.prev[m];
+    return m;
+  }
+
+  /** Value (lane-positioned) of message m of loc: own buffered writes have timestamps above n. */
   protected msgLo(loc: number, m: number): number {
     return m > this.n ? this.buf.lo[m - this.n - 1] : this.log.valueLo(loc, m);
   }
@@ -303,17 +365,28 @@ export class MemoryAccess implements Execution {
     return m > this.n ? this.buf.hi[m - this.n - 1] : this.log.valueHi(loc, m);
   }
 
-  valueAt(loc: number, m: number, half: number, wide: boolean): bigint {
-    const lo = this.msgLo(loc, m) >>> 0, hi = this.msgHi(loc, m) >>> 0;
-    if (wide) return (BigInt(hi) << 32n) | BigInt(lo);
-    return BigInt(half === 0 ? lo : hi);
+  /** The unsigned value of `size` bytes at byte `off` of loc, each lane k taken from message
+   * lanes[k] (for reports, not the hot path). */
+  valueAt(loc: number, off: number, size: number, lanes: ArrayLike<number>): bigint {
+    let v = 0n;
+    for (let k = off + size - 1; k >= off; k--) {
+      const m = lanes[k];
+      const w = k < 4 ? this.msgLo(loc, m) : this.msgHi(loc, m);
+      v = (v << 8n) | BigInt((w >>> (8 * (k & 3))) & 0xff);
+    }
+    return v;
   }
 
   /**
-   * READ(ord, ex, noret) of the location at aLoc/aHalf with address views aV/aP.
-   * Results in rLo/rHi/rPost/rP/rTs; updates the core's views.
+   * READ(ord, ex, noret) of the last address (aLoc, aMask) with address views aV/aP. Results in
+   * rLo/rHi/rPost/rP/rTs; updates the core's views. A granule whose messages and own accesses
+   * all have this footprint takes the uniform path: one message per read, the candidates and
+   * random draws of a single-size memory; any other read is a mixed-size read (mixed.ts).
    */
-  private read(c: CoreState, loc: number, half: number, sf: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step {
+  private read(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step {
+    const loc = this.aLoc, R = this.aMask;
+    const cm = c.cmask[loc], sh = this.log.shape[loc];
+    if (c.split[loc] !== 0 || (cm !== 0 && cm !== R) || (sh !== 0 && sh !== R)) return this.readMixed(c, sf, signed, ord, ex, noret);
     const st = c.s;
     const pre = this.readPre(c, ord);
     let m: number;
@@ -331,14 +404,17 @@ export class MemoryAccess implements Execution {
       m = this.cand[i];
       if (this.mode === Mode.SOLO) this.record(m === c.fwdTs[loc] && m !== 0 ? OWN_LATEST : m);
     }
-    this.readFrom(c, loc, half, sf, ord, ex, noret, pre, m);
+    this.readFrom(c, sf, signed, ord, ex, noret, pre, m);
     return Step.OK;
   }
 
-  /** The effects of reading message m (shared by plain reads and atomics). */
-  protected readFrom(c: CoreState, loc: number, half: number, sf: boolean, ord: ReadOrd, ex: boolean, noret: boolean, pre: number, m: number): void {
+  /** A read that is not uniform (mixed.ts): several messages may supply its bytes. */
+  protected abstract readMixed(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step;
+
+  /** The effects of reading message m whole, on the uniform path (plain reads and atomics). */
+  protected readFrom(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean, pre: number, m: number): void {
     const st = c.s;
-    if (this.observer !== null) this.observer.read(this, c, loc, half, sf, m, m > this.n ? m : this.log.latest[loc]);
+    const loc = this.aLoc;
     let vmsg: number;
     let forwarded = false;
     if (m === c.fwdTs[loc] && m !== 0) {
@@ -354,12 +430,12 @@ export class MemoryAccess implements Execution {
       p = max(p, c.fwdP[loc]);
       if (c.fwdP[loc] > c.fwdV[loc]) st[S.V_CAP] = max(st[S.V_CAP], c.fwdP[loc]);
     }
-    const lo = this.msgLo(loc, m), hi = this.msgHi(loc, m);
-    if (sf) { this.rLo = lo; this.rHi = hi; } else { this.rLo = half === 0 ? lo : hi; this.rHi = 0; }
+    this.setResult(this.msgLo(loc, m), this.msgHi(loc, m), sf, signed);
     this.rPost = post;
     this.rP = p;
     this.rTs = m;
     c.coh[loc] = m;
+    c.cmask[loc] = this.aMask;
     st[S.V_RO] = max(st[S.V_RO], post);
     if (!noret) st[S.V_RO_LD] = max(st[S.V_RO_LD], post);
     if (ord !== ReadOrd.PLAIN) {
@@ -367,25 +443,26 @@ export class MemoryAccess implements Execution {
       st[S.V_WN] = max(st[S.V_WN], post);
     }
     st[S.V_CAP] = max(st[S.V_CAP], this.aP);
-    if (ex) {
-      st[S.XCL_LOC] = loc;
-      st[S.XCL_ADDR] = this.aAddr;
-      st[S.XCL_TS] = m;
-      st[S.XCL_V] = post;
+    if (ex) this.setMonitor(c, post, m, null);
+    if (this.observer !== null) {
+      for (let k = 0; k < 8; k++) this.rLanes[k] = m;
+      this.observer.read(this, c, loc, this.aOff, this.aSize, m);
     }
   }
 
-  // ---------------------------------------------------------------- writes
-
-  /** Merges a 32-bit store into the 8-byte location, over the core's coherence-latest value. */
-  protected mergedLo = 0;
-  protected mergedHi = 0;
-  protected merge(c: CoreState, loc: number, half: number, sf: boolean, lo: number, hi: number): void {
-    if (sf) { this.mergedLo = lo; this.mergedHi = hi; return; }
-    const m = c.coh[loc];
-    if (half === 0) { this.mergedLo = lo; this.mergedHi = this.msgHi(loc, m); }
-    else { this.mergedLo = this.msgLo(loc, m); this.mergedHi = lo; }
+  /** LDXR: the monitor holds the address, size, post view and per-lane timestamps read (m, or
+   * rLanes when `lanes`). */
+  protected setMonitor(c: CoreState, post: number, m: number, lanes: Int32Array | null): void {
+    const st = c.s;
+    st[S.XCL_LOC] = this.aLoc;
+    st[S.XCL_ADDR] = this.aAddr;
+    st[S.XCL_SIZE] = this.aSize;
+    st[S.XCL_V] = post;
+    const R = this.aMask;
+    for (let k = 0; k < 8; k++) st[S.XCL_TS + k] = ((R >> k) & 1) !== 0 ? (lanes === null ? m : lanes[k]) : 0;
   }
+
+  // ---------------------------------------------------------------- writes
 
   /** The write's pre view (WRITE step 1). */
   protected writePre(c: CoreState, rel: boolean, aP: number, dP: number): number {
@@ -395,70 +472,76 @@ export class MemoryAccess implements Execution {
     return pre;
   }
 
-  /** An own outstanding promise that this write can fulfil, oldest first, or 0. `atomicFrom`: atomicity floor. */
-  protected fulfilable(c: CoreState, loc: number, lo: number, hi: number, pre: number, atomicFrom: number): number {
+  /** An own outstanding promise that this write (lanes R of loc, lane-positioned lo/hi) can
+   * fulfil, oldest first, or 0: above the pre view and the lanes' coherence point `cohFloor`;
+   * `atomic`: an RMW's write, atomic with atomLanes. */
+  protected fulfilable(c: CoreState, loc: number, R: number, lo: number, hi: number, pre: number, cohFloor: number, atomic: boolean): number {
     const st = c.s;
     const log = this.log;
     let best = 0;
     for (let i = 0; i < st[S.N_PROM]; i++) {
       const p = st[S.PROM0 + i];
-      if (log.loc[p] !== loc || log.lo[p] !== lo || log.hi[p] !== hi) continue;
-      if (p <= pre || p <= c.coh[loc]) continue;
-      if (atomicFrom >= 0 && this.otherWriteBetween(c, loc, atomicFrom, p)) continue;
+      if (log.loc[p] !== loc || log.mask[p] !== R || log.lo[p] !== lo || log.hi[p] !== hi) continue;
+      if (p <= pre || p <= cohFloor) continue;
+      if (atomic && this.otherWriteBetween(c, loc, R, p)) continue;
       if (best === 0 || p < best) best = p;
     }
     return best;
   }
 
-  /** Is there a message to loc by another core with timestamp in (from, to)? */
-  protected otherWriteBetween(c: CoreState, loc: number, from: number, to: number): boolean {
+  /** Is there a message by another core covering a lane k of R of loc, with timestamp in
+   * (atomLanes[k], to)? (An RMW's atomicity: per byte, herd's `rmw & (fre; coe)` empty.) */
+  protected otherWriteBetween(c: CoreState, loc: number, R: number, to: number): boolean {
     const log = this.log;
+    const a = this.atomLanes;
+    let from = 0x7fffffff;
+    for (let k = 0; k < 8; k++) if (((R >> k) & 1) !== 0 && a[k] < from) from = a[k];
     let m = log.latest[loc];
     while (m > from) {
-      if (m < to && log.tid[m] !== c.id) return true;
+      if (m < to && log.tid[m] !== c.id) {
+        const hit = log.mask[m] & R;
+        if (hit !== 0) for (let k = 0; k < 8; k++) if (((hit >> k) & 1) !== 0 && m > a[k]) return true;
+      }
       m = log.prev[m];
     }
     return false;
   }
 
   /**
-   * WRITE(ord, ex) of value lo/hi (already sized) to loc. aV/aP: address views, dV/dP: data
-   * views. `x`: the RMW read's post view for the forward bank (ex only). `atomicFrom`: for
-   * store-exclusives and atomics, the timestamp read (no other core's write may come between);
-   * -1 for plain writes.
+   * WRITE(ord, ex) of the lanes R of loc, value lo/hi lane-positioned. aV/aP: address views,
+   * dV/dP: data views. `x`: the RMW read's post view for the forward bank (ex only). `atomic`:
+   * a store-exclusive's or atomic's write, which no other core's write may come between
+   * (per lane, after atomLanes); false for plain writes.
    */
-  protected write(c: CoreState, loc: number, half: number, sf: boolean, lo: number, hi: number, rel: boolean,
-    ex: boolean, x: number, aV: number, aP: number, dV: number, dP: number, atomicFrom = -1): Step {
+  protected write(c: CoreState, loc: number, R: number, lo: number, hi: number, rel: boolean,
+    ex: boolean, x: number, aV: number, aP: number, dV: number, dP: number, atomic: boolean): Step {
     const st = c.s;
     const pre = this.writePre(c, rel, aP, dP);
-    this.merge(c, loc, half, sf, lo, hi);
-    const vLo = this.mergedLo, vHi = this.mergedHi;
-    let t = st[S.N_PROM] !== 0 ? this.fulfilable(c, loc, vLo, vHi, pre, atomicFrom) : 0;
+    let t = st[S.N_PROM] !== 0 ? this.fulfilable(c, loc, R, lo, hi, pre, c.cohOf(loc, R), atomic) : 0;
     if (t !== 0) {
       // Fulfil promise t.
       let j = 0;
       for (let i = 0; i < st[S.N_PROM]; i++) if (st[S.PROM0 + i] !== t) st[S.PROM0 + j++] = st[S.PROM0 + i];
       st[S.N_PROM] = j;
-      if (this.mode === Mode.SOLO) this.recWrites.push(loc, vLo, vHi, 0, this.recLen, st[S.PC]);
+      if (this.mode === Mode.SOLO) this.recWrites.push(loc, R, lo, hi, 0, this.recLen, st[S.PC]);
     } else {
       if (this.mode === Mode.SOLO) {
-        const promisable = pre <= this.n && c.coh[loc] <= this.n ? 1 : 0;
-        this.recWrites.push(loc, vLo, vHi, promisable, this.recLen, st[S.PC]);
+        const promisable = pre <= this.n && c.cohOf(loc, R) <= this.n ? 1 : 0;
+        this.recWrites.push(loc, R, lo, hi, promisable, this.recLen, st[S.PC]);
       }
       t = this.n + this.buf.length + 1;
-      this.buf.push(loc, vLo, vHi, (sf ? 0 : W_NARROW) | (half !== 0 ? W_HIGH : 0), st[S.PC]);
+      this.buf.push(loc, R, lo, hi, st[S.PC]);
     }
     if (this.observer !== null) this.observer.write(this, c, loc, t);
     this.wTs = t;
-    c.coh[loc] = t;
+    if (!c.wrote(loc, R, t, max(aV, dV), max(aP, dP), ex ? 1 : 0, x)) return this.laneTablesFull(c);
     st[S.V_WO] = max(st[S.V_WO], t);
     st[S.V_CAP] = max(st[S.V_CAP], aP);
     if (rel) st[S.V_REL] = max(st[S.V_REL], t);
-    c.fwdTs[loc] = t;
-    c.fwdV[loc] = max(aV, dV);
-    c.fwdP[loc] = max(aP, dP);
-    c.fwdEx[loc] = ex ? 1 : 0;
-    c.fwdX[loc] = x;
     return Step.OK;
+  }
+
+  protected laneTablesFull(c: CoreState): Step {
+    return this.fail(`more than ${cs.MAX_SPLIT} 8-byte granules accessed with different sizes by one core (hangar's per-core limit)`, c);
   }
 }

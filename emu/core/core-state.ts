@@ -17,11 +17,14 @@ export enum S {
   V_WN,
   V_CAP,
   V_REL,
-  /** Exclusive monitor: location (-1 = none), byte address, timestamp read, post view. */
+  /** Exclusive monitor: granule (-1 = none), byte address, access size, post view, and the
+   * timestamp each lane of the granule was read from (XCL_TS + lane, lanes of the footprint). */
   XCL_LOC,
   XCL_ADDR,
-  XCL_TS,
+  XCL_SIZE,
   XCL_V,
+  XCL_TS,
+  XCL_TS_END = XCL_TS + 8,
   /** Consecutive spurious store-exclusive failures. */
   SPURIOUS,
   /** Outstanding promises: count, then MAX_PROMISES timestamps. */
@@ -38,6 +41,8 @@ export enum S {
   /** Count of operations that may change state beyond the core's registers (store-exclusives,
    * atomics, effectful system calls): a spinning core performs none (emu/machine/hang-detector.ts). */
   EFFECTS,
+  /** Lane-table slots in use (see CoreState: per-granule state split into lanes). */
+  N_SPLIT,
   COUNT,
 }
 
@@ -49,7 +54,8 @@ export enum S {
  * are appended with final timestamps, and pruning waits until no promise is outstanding.
  */
 export const TIMESTAMP_SLOTS: readonly S[] = [
-  S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_TS, S.XCL_V,
+  S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_V,
+  S.XCL_TS, S.XCL_TS + 1, S.XCL_TS + 2, S.XCL_TS + 3, S.XCL_TS + 4, S.XCL_TS + 5, S.XCL_TS + 6, S.XCL_TS + 7,
 ];
 
 /** Orders everything after it behind view v: raises the core's read and write floors (vRn,
@@ -78,6 +84,31 @@ export enum Status {
   BLOCKED = 3,
 }
 
+/** Words per lane of a split granule: coh, fwdTs, fwdV, fwdP, fwdEx, fwdX (the per-granule
+ * columns of CoreState, for one byte lane). */
+export const LANE_WORDS = 6;
+export const L_COH = 0, L_FWD_TS = 1, L_FWD_V = 2, L_FWD_P = 3, L_FWD_EX = 4, L_FWD_X = 5;
+/** Words of one lane-table slot: the granule it belongs to, then 8 lanes. */
+export const SLOT_WORDS = 1 + 8 * LANE_WORDS;
+/** Lane-table slots per core: granules one core may access with more than one footprint. */
+export const MAX_SPLIT = 4096;
+
+/** The lane mask of an access of `size` bytes at byte `off` of its granule. */
+export function laneMask(off: number, size: number): number {
+  return size === 8 ? 0xff : ((1 << size) - 1) << off;
+}
+
+/**
+ * The state of one core. Per 8-byte granule g (the log's location), the compact columns coh,
+ * fwdTs, fwdV, fwdP, fwdEx, fwdX hold the coherence point and forward bank of the lanes of
+ * cmask[g], the one lane mask every access of this core to g had so far (0: none; other lanes
+ * are untouched: coherence 0, nothing forwarded). An access with another footprint splits g:
+ * split[g] = 1 + the slot of g's lane table (SLOT_WORDS words in `lanes`: the six values per
+ * byte lane), initialised from the compact values; from then on the lane table is g's state.
+ * Splitting depends on the core's own accesses only, so it is deterministic and happens in
+ * whatever phase the access runs. The lane tables are not cleared by reset (split[] is) and
+ * only the slots in use (S.N_SPLIT) are copied.
+ */
 export class CoreState {
   id: number;
   readonly locations: number;
@@ -95,11 +126,26 @@ export class CoreState {
   readonly fwdEx: Int32Array;
   /** Post view of the read of that RMW. */
   readonly fwdX: Int32Array;
+  /** The lane mask of every access to the granule so far (0 = never accessed). */
+  readonly cmask: Int32Array;
+  /** 1 + lane-table slot of a split granule, 0 while compact. */
+  readonly split: Int32Array;
   /** Promise-guided execution: the recorded choices (see emu/core/promises.ts). */
   readonly plan: Int32Array;
+  /** Lane tables of split granules, slot after slot (not cleared by reset). */
+  readonly lanes: Int32Array;
+  private readonly fixedWords: number;
+
+  static slots(locations: number): number {
+    return Math.min(locations, MAX_SPLIT);
+  }
 
   static words(locations: number): number {
-    return S.COUNT + 4 * NUM_REGS + 6 * locations + MAX_PLAN;
+    return CoreState.fixed(locations) + CoreState.slots(locations) * SLOT_WORDS;
+  }
+
+  private static fixed(locations: number): number {
+    return S.COUNT + 4 * NUM_REGS + 8 * locations + MAX_PLAN;
   }
 
   constructor(id: number, locations: number, buffer?: Int32Array) {
@@ -125,11 +171,15 @@ export class CoreState {
     this.fwdP = take(locations);
     this.fwdEx = take(locations);
     this.fwdX = take(locations);
+    this.cmask = take(locations);
+    this.split = take(locations);
     this.plan = take(MAX_PLAN);
+    this.fixedWords = o;
+    this.lanes = take(CoreState.slots(locations) * SLOT_WORDS);
   }
 
   reset(entry: number, initRegs: ReadonlyArray<readonly [number, number, number]>): void {
-    this.buffer.fill(0);
+    this.buffer.fill(0, 0, this.fixedWords);
     this.s[S.PC] = entry;
     this.s[S.XCL_LOC] = -1;
     for (const [r, lo, hi] of initRegs) {
@@ -139,7 +189,119 @@ export class CoreState {
   }
 
   copyFrom(o: CoreState): void {
-    this.buffer.set(o.buffer.subarray(0, this.buffer.length));
+    this.buffer.set(o.buffer.subarray(0, this.fixedWords));
+    const used = o.s[S.N_SPLIT] * SLOT_WORDS;
+    if (used !== 0) this.lanes.set(o.lanes.subarray(0, used));
+  }
+
+  /** Base of granule g's lane table in `lanes`, splitting g first if it is compact; -1 when
+   * every slot is in use. */
+  splitGranule(g: number): number {
+    const sp = this.split[g];
+    if (sp !== 0) return (sp - 1) * SLOT_WORDS;
+    const st = this.s;
+    const slot = st[S.N_SPLIT];
+    if (slot * SLOT_WORDS >= this.lanes.length) return -1;
+    st[S.N_SPLIT] = slot + 1;
+    this.split[g] = slot + 1;
+    const base = slot * SLOT_WORDS;
+    const L = this.lanes;
+    L[base] = g;
+    const m = this.cmask[g];
+    for (let k = 0; k < 8; k++) {
+      const b = base + 1 + k * LANE_WORDS;
+      const on = (m >> k) & 1;
+      L[b + L_COH] = on ? this.coh[g] : 0;
+      L[b + L_FWD_TS] = on ? this.fwdTs[g] : 0;
+      L[b + L_FWD_V] = on ? this.fwdV[g] : 0;
+      L[b + L_FWD_P] = on ? this.fwdP[g] : 0;
+      L[b + L_FWD_EX] = on ? this.fwdEx[g] : 0;
+      L[b + L_FWD_X] = on ? this.fwdX[g] : 0;
+    }
+    this.cmask[g] = 0xff;
+    return base;
+  }
+
+  /** Value `w` (L_COH, L_FWD_TS, ...) of lane k of granule g. */
+  lane(g: number, k: number, w: number): number {
+    const sp = this.split[g];
+    if (sp !== 0) return this.lanes[(sp - 1) * SLOT_WORDS + 1 + k * LANE_WORDS + w];
+    if (((this.cmask[g] >> k) & 1) === 0) return 0;
+    switch (w) {
+      case L_COH: return this.coh[g];
+      case L_FWD_TS: return this.fwdTs[g];
+      case L_FWD_V: return this.fwdV[g];
+      case L_FWD_P: return this.fwdP[g];
+      case L_FWD_EX: return this.fwdEx[g];
+      default: return this.fwdX[g];
+    }
+  }
+
+  /** The newest coherence point over the lanes of mask R of g. */
+  cohOf(g: number, R: number): number {
+    const sp = this.split[g];
+    if (sp === 0) return (this.cmask[g] & R) !== 0 ? this.coh[g] : 0;
+    let c = 0;
+    const b = (sp - 1) * SLOT_WORDS + 1;
+    for (let k = 0; k < 8; k++) if (((R >> k) & 1) !== 0 && this.lanes[b + k * LANE_WORDS] > c) c = this.lanes[b + k * LANE_WORDS];
+    return c;
+  }
+
+  /**
+   * Records a write of timestamp t to the lanes R of g and its forward bank (v, p, ex, x).
+   * Returns false when g had to be split and no lane-table slot was left.
+   */
+  wrote(g: number, R: number, t: number, v: number, p: number, ex: number, x: number): boolean {
+    const m = this.cmask[g];
+    if (this.split[g] === 0 && (m === 0 || m === R)) {
+      this.cmask[g] = R;
+      this.coh[g] = t;
+      this.fwdTs[g] = t;
+      this.fwdV[g] = v;
+      this.fwdP[g] = p;
+      this.fwdEx[g] = ex;
+      this.fwdX[g] = x;
+      return true;
+    }
+    const base = this.splitGranule(g);
+    if (base < 0) return false;
+    const L = this.lanes;
+    for (let k = 0; k < 8; k++) {
+      if (((R >> k) & 1) === 0) continue;
+      const b = base + 1 + k * LANE_WORDS;
+      L[b + L_COH] = t;
+      L[b + L_FWD_TS] = t;
+      L[b + L_FWD_V] = v;
+      L[b + L_FWD_P] = p;
+      L[b + L_FWD_EX] = ex;
+      L[b + L_FWD_X] = x;
+    }
+    return true;
+  }
+
+  /**
+   * Sets the coherence point of lanes R of g to ts[k] (a read's per-lane messages). Returns
+   * false when g had to be split and no slot was left.
+   */
+  readLanes(g: number, R: number, ts: Int32Array): boolean {
+    const m = this.cmask[g];
+    if (this.split[g] === 0 && (m === 0 || m === R)) {
+      let t = -1, uniform = true;
+      for (let k = 0; k < 8; k++) {
+        if (((R >> k) & 1) === 0) continue;
+        if (t < 0) t = ts[k];
+        else if (ts[k] !== t) uniform = false;
+      }
+      if (uniform) {
+        this.cmask[g] = R;
+        this.coh[g] = t;
+        return true;
+      }
+    }
+    const base = this.splitGranule(g);
+    if (base < 0) return false;
+    for (let k = 0; k < 8; k++) if (((R >> k) & 1) !== 0) this.lanes[base + 1 + k * LANE_WORDS + L_COH] = ts[k];
+    return true;
   }
 
   get pc(): number {

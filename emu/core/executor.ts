@@ -195,6 +195,7 @@ export class Executor extends RmwAccess {
         r = this.storeExclusive(c, b, flags, sf, rt, rn);
         break;
       case Op.SWP: case Op.CAS: case Op.LDADD: case Op.LDCLR: case Op.LDEOR: case Op.LDSET:
+      case Op.LDSMAX: case Op.LDSMIN: case Op.LDUMAX: case Op.LDUMIN:
         if (this.mode === Mode.RUN || (this.mode === Mode.SOLO && this.params.plainLookahead)) return Step.STOP;
         st[S.EFFECTS]++;
         r = this.atomic(c, b, op, flags, sf, rt, rn);
@@ -249,7 +250,7 @@ export class Executor extends RmwAccess {
     const floor = max(st[S.V_WN], st[S.V_CAP]);
     for (let i = 0; i < st[S.N_PROM]; i++) {
       const p = st[S.PROM0 + i];
-      if (floor >= p || c.coh[this.log.loc[p]] >= p) return true;
+      if (floor >= p || c.cohOf(this.log.loc[p], this.log.mask[p]) >= p) return true;
     }
     return false;
   }

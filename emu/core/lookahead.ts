@@ -9,6 +9,7 @@ export const OWN_LATEST = -1;
 export class LookaheadWrites {
   length = 0;
   loc = new Int32Array(256);
+  mask = new Int32Array(256);
   lo = new Int32Array(256);
   hi = new Int32Array(256);
   /** 1 if the write could be promised now (pre and coherence views within the log). */
@@ -16,10 +17,11 @@ export class LookaheadWrites {
   /** Choices recorded before this write completed. */
   choicePos = new Int32Array(256);
   pc = new Int32Array(256);
-  push(loc: number, lo: number, hi: number, promisable: number, choicePos: number, pc: number): void {
+  push(loc: number, mask: number, lo: number, hi: number, promisable: number, choicePos: number, pc: number): void {
     if (this.length === this.loc.length) return; // bounded by the lookahead length anyway
     const i = this.length++;
     this.loc[i] = loc;
+    this.mask[i] = mask;
     this.lo[i] = lo;
     this.hi[i] = hi;
     this.promisable[i] = promisable;

@@ -18,16 +18,24 @@ export interface Execution {
   readonly log: MessageLog;
   readonly code: Int32Array;
   readonly params: TrialParams;
-  /** The value a read of (loc, half, width) gets from message m (for reports, not the hot path). */
-  valueAt(loc: number, m: number, half: number, wide: boolean): bigint;
+  /** Per lane of the last read's granule, the message that lane was read from (lanes of its
+   * footprint; valid inside Observer.read). */
+  readonly rLanes: Int32Array;
+  /** The unsigned value of `size` bytes at byte `off` of loc, lane k taken from message
+   * lanes[k] (for reports, not the hot path). */
+  valueAt(loc: number, off: number, size: number, lanes: ArrayLike<number>): bigint;
+  /** The newest message covering lane k of loc that core c could know of now: its own
+   * buffered write, else the log's newest (for reports, not the hot path). */
+  newestAt(c: CoreState, loc: number, k: number): number;
 }
 
 export interface Observer {
   /** It reads the message log after the trial (replay explanations): the machine must not prune it. */
   readonly keepsLog: boolean;
-  /** A read of message m of loc (a plain, exclusive or atomic read) of the given half and width;
-   * `newest`: the newest message of loc the core could have known of at that moment. */
-  read(ex: Execution, c: CoreState, loc: number, half: number, wide: boolean, m: number, newest: number): void;
+  /** A read (plain, exclusive or atomic) of `size` bytes at byte `off` of granule loc, after
+   * it took effect: ex.rLanes says which message each byte came from, `m` is the newest of
+   * them. */
+  read(ex: Execution, c: CoreState, loc: number, off: number, size: number, m: number): void;
   /** A write to loc that gets timestamp t (called before the core's views move). */
   write(ex: Execution, c: CoreState, loc: number, t: number): void;
   /** The instruction at pc was executed by core c (system calls are reported by syscall). */

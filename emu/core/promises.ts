@@ -60,7 +60,7 @@ export class PromiseMaker {
     let j = below(rng, k);
     let i = 0;
     for (; i < w.length; i++) if (w.promisable[i] === 1 && j-- === 0) break;
-    const t = log.append(w.loc[i], w.lo[i], w.hi[i], c.id, ex.epoch, MSG_PROMISE, w.pc[i]);
+    const t = log.append(w.loc[i], w.mask[i], w.lo[i], w.hi[i], c.id, ex.epoch, MSG_PROMISE, w.pc[i]);
     c.s[S.PROM0 + c.s[S.N_PROM]] = t;
     c.s[S.N_PROM]++;
     const planLen = Math.min(MAX_PLAN, Math.max(w.choicePos[i], fulfilledAt));

@@ -33,10 +33,16 @@ import * as cs from '../core/core-state.ts';
 import type { CoreState } from '../core/core-state.ts';
 import type { MessageLog } from '../memory/message-log.ts';
 
-const { S, Status } = cs; // local aliases: see emu/core/access.ts
+const { L_COH, S, Status } = cs; // local aliases: see emu/core/access.ts
 
 /** States remembered per core in one quiet period. */
 const MAX_STATES = 4096;
+
+/** Byte k of granule loc in message m (0: the initial value). */
+function laneByte(log: MessageLog, loc: number, m: number, k: number): number {
+  const w = k < 4 ? log.valueLo(loc, m) : log.valueHi(loc, m);
+  return (w >>> (8 * (k & 3))) & 0xff;
+}
 
 export class HangDetector {
   private readonly cores: readonly CoreState[];
@@ -61,11 +67,10 @@ export class HangDetector {
     this.spinning = this.cores.map(() => false);
   }
 
-  /** Message t was appended to loc in epoch e: a value change if it differs from the previous newest. */
-  wrote(loc: number, t: number, e: number): void {
-    const log = this.log;
-    const p = log.prev[t];
-    if (log.lo[t] !== log.valueLo(loc, p) || log.hi[t] !== log.valueHi(loc, p)) this.lastChange = e;
+  /** Message t was appended to loc in epoch e: a value change if a byte it writes differs
+   * from the newest byte of that lane before it. */
+  wrote(_loc: number, t: number, e: number): void {
+    if (this.log.changesValue(t)) this.lastChange = e;
   }
 
   /** End of epoch e: `kernelChanges` counts the kernel's state changes so far (Kernel.changes),
@@ -109,18 +114,27 @@ export class HangDetector {
     this.spinning[c] = false;
   }
 
-  /** (1'): every message core c may still read has its location's newest value. */
+  /** (1'): every message core c may still read has its location's newest value, per byte:
+   * for each byte lane ever written, every message covering it at or above the core's
+   * coherence point of that byte holds the newest value of the byte. */
   private settled(core: CoreState): boolean {
     const log = this.log;
     for (let loc = 0; loc < log.locations; loc++) {
-      const newest = log.latest[loc];
-      const lo = log.valueLo(loc, newest), hi = log.valueHi(loc, newest);
-      const floor = core.coh[loc];
-      for (let m = newest; m > floor && m !== 0; ) {
-        m = log.prev[m];
-        if (m < floor) break;
-        if (m === 0 && log.initGone[loc] !== 0) break; // pruned: unreadable
-        if (log.valueLo(loc, m) !== lo || log.valueHi(loc, m) !== hi) return false;
+      const written = log.shape[loc] & 0xff;
+      if (written === 0) continue; // only the initial value is readable
+      for (let k = 0; k < 8; k++) {
+        if (((written >> k) & 1) === 0) continue;
+        let newest = log.latest[loc];
+        while (newest !== 0 && ((log.mask[newest] >> k) & 1) === 0) newest = log.prev[newest];
+        const v = laneByte(log, loc, newest, k);
+        const floor = core.lane(loc, k, L_COH);
+        for (let m = newest; m > floor && m !== 0; ) {
+          m = log.prev[m];
+          while (m !== 0 && ((log.mask[m] >> k) & 1) === 0) m = log.prev[m];
+          if (m < floor) break;
+          if (m === 0 && ((log.initGone[loc] >> k) & 1) !== 0) break; // pruned: unreadable
+          if (laneByte(log, loc, m, k) !== v) return false;
+        }
       }
     }
     return true;

@@ -18,7 +18,7 @@
 // barriers. We model that as: full barrier, read the newest value, compare and block, full
 // barrier on return; a wake hands the waker's views to the woken core.
 import { DATA_BASE } from '../../isa/program.ts';
-import { CoreState, fullBarrier, raiseFloors, S, Status } from '../core/core-state.ts';
+import { CoreState, fullBarrier, L_COH, MAX_SPLIT, raiseFloors, S, Status } from '../core/core-state.ts';
 import type { Executor, KernelCalls } from '../core/executor.ts';
 import { Step } from '../core/phase.ts';
 import { MSG_KERNEL, type MessageLog } from '../memory/message-log.ts';
@@ -148,7 +148,8 @@ export class Kernel implements KernelCalls {
         // The timeout (x3) is a pointer: NULL in all 64 bits.
         if (op === FUTEX_WAIT) {
           if (c.regLo[3] !== 0 || c.regHi[3] !== 0) return ex.fail('futex: timeouts are not supported', c);
-          const cur = this.readNewest(c, w);
+          const cur = this.readNewest(ex, c, w);
+          if (cur === null) return Step.ERROR;
           if (cur !== a2) { res = -EAGAIN; break; }
           this.block(c, Wait.FUTEX, w);
           return this.done(c, true);
@@ -182,7 +183,8 @@ export class Kernel implements KernelCalls {
         if (a2 !== 8 || c.regHi[2] !== 0) { res = -EINVAL; break; }
         const loc = this.locOf(ex, c, 1, 8);
         if (loc < 0) return Step.ERROR;
-        const add = this.readNewest(c, loc * 2);
+        const add = this.readNewest(ex, c, loc * 2);
+        if (add === null) return Step.ERROR;
         this.counters[fd] += add >>> 0;
         if (add !== 0) this.changes++;
         this.eventRel[fd] = Math.max(this.eventRel[fd], c.s[S.V_RO], c.s[S.V_WO]);
@@ -202,7 +204,7 @@ export class Kernel implements KernelCalls {
           return this.done(c, true);
         }
         raiseFloors(c.s, this.eventRel[fd]); // the eventfd lock: acquire its writers' views
-        this.systemWrite(c, loc, this.counters[fd], 0);
+        if (!this.systemWrite(ex, c, loc, this.counters[fd], 0)) return Step.ERROR;
         this.counters[fd] = 0;
         this.changes++;
         res = 8;
@@ -213,7 +215,8 @@ export class Kernel implements KernelCalls {
         if (a2 !== 0 || c.regHi[2] !== 0) return ex.fail('ppoll: timeouts are not supported', c);
         const pfd = this.locOf(ex, c, 0, 8);
         if (pfd < 0) return Step.ERROR;
-        const fdv = this.readNewest(c, pfd * 2 + ((a0 >>> 2) & 1));
+        const fdv = this.readNewest(ex, c, pfd * 2 + ((a0 >>> 2) & 1));
+        if (fdv === null) return Step.ERROR;
         const fd = fdv - FIRST_FD;
         if (fd < 0 || fd >= this.counters.length) { res = -EBADF; break; }
         if (this.counters[fd] === 0) {
@@ -272,7 +275,7 @@ export class Kernel implements KernelCalls {
       if (kind === Wait.POLL) this.wake(w, t, 1);
       else if (kind === Wait.EVENTFD_READ && this.counters[fd] !== 0) {
         this.wake(w, t, 8);
-        this.systemWrite(t, this.readBuf.get(t.id)!, this.counters[fd], 0);
+        if (!this.systemWrite(ex, t, this.readBuf.get(t.id)!, this.counters[fd], 0)) continue;
         this.counters[fd] = 0;
       }
     }
@@ -294,28 +297,47 @@ export class Kernel implements KernelCalls {
     return off >>> 3;
   }
 
-  /** Reads the newest value of a 4-byte word (loc*2+half), as the kernel does under its lock. */
-  private readNewest(c: CoreState, w: number): number {
+  /**
+   * Reads the newest value of a 4-byte word (loc*2+half), as the kernel does under its lock:
+   * each byte the newest of its lane. The core's coherence point of each byte moves up to the
+   * message read. null after an error (the core's lane tables are full).
+   */
+  private readNewest(ex: Executor, c: CoreState, w: number): number | null {
     const log = this.m.log;
     const loc = w >> 1;
-    const m = log.latest[loc];
-    if (c.coh[loc] < m) c.coh[loc] = m;
-    if (c.s[S.V_RO] < m) c.s[S.V_RO] = m;
-    if (c.s[S.V_RO_LD] < m) c.s[S.V_RO_LD] = m;
-    return (w & 1) === 0 ? log.valueLo(loc, m) : log.valueHi(loc, m);
+    const R = (w & 1) === 0 ? 0x0f : 0xf0;
+    const lanes = this.lanes;
+    let newest = 0;
+    for (let k = 0; k < 8; k++) {
+      if (((R >> k) & 1) === 0) continue;
+      let m = log.latest[loc];
+      while (m !== 0 && ((log.mask[m] >> k) & 1) === 0) m = log.prev[m];
+      const own = c.lane(loc, k, L_COH);
+      lanes[k] = own > m ? own : m;
+      if (m > newest) newest = m;
+    }
+    if (!c.readLanes(loc, R, lanes)) {
+      ex.fail(`more than ${MAX_SPLIT} 8-byte granules accessed with different sizes by one core (hangar's per-core limit)`, c);
+      return null;
+    }
+    if (c.s[S.V_RO] < newest) c.s[S.V_RO] = newest;
+    if (c.s[S.V_RO_LD] < newest) c.s[S.V_RO_LD] = newest;
+    const [lo, hi] = log.newestBytes(loc);
+    return (w & 1) === 0 ? lo : hi;
   }
+  private readonly lanes = new Int32Array(8);
 
-  /** A kernel store into user memory (copy_to_user) on behalf of core c: newest in coherence. */
-  private systemWrite(c: CoreState, loc: number, lo: number, hi: number): void {
-    const t = this.m.log.append(loc, lo, hi, c.id, this.m.epoch, MSG_KERNEL, c.s[S.PC]);
+  /** A kernel store of 8 bytes into user memory (copy_to_user) on behalf of core c: newest in
+   * coherence. False after an error (the core's lane tables are full). */
+  private systemWrite(ex: Executor, c: CoreState, loc: number, lo: number, hi: number): boolean {
+    const t = this.m.log.append(loc, 0xff, lo, hi, c.id, this.m.epoch, MSG_KERNEL, c.s[S.PC]);
     this.m.wrote(loc, t);
-    c.coh[loc] = t;
     if (c.s[S.V_WO] < t) c.s[S.V_WO] = t;
-    c.fwdTs[loc] = t;
-    c.fwdV[loc] = 0;
-    c.fwdP[loc] = 0;
-    c.fwdEx[loc] = 0;
-    c.fwdX[loc] = 0;
+    if (!c.wrote(loc, 0xff, t, 0, 0, 0, 0)) {
+      ex.fail(`more than ${MAX_SPLIT} 8-byte granules accessed with different sizes by one core (hangar's per-core limit)`, c);
+      return false;
+    }
+    return true;
   }
 }
 

@@ -11,7 +11,7 @@
 // the run phase of a core is a pure function of its state, the frozen log and its streams:
 // running cores one after another or in parallel workers gives the same trace.
 import { createHash } from 'node:crypto';
-import { DATA_BASE, MAX_CORE_LOCATIONS, MAX_CORES, type Program } from '../../isa/program.ts';
+import { MAX_CORE_LOCATIONS, MAX_CORES, type Program } from '../../isa/program.ts';
 import * as cs from '../core/core-state.ts';
 import { CoreState } from '../core/core-state.ts';
 import { Executor } from '../core/executor.ts';
@@ -19,7 +19,7 @@ import { Mode, Step } from '../core/phase.ts';
 import { PromiseMaker } from '../core/promises.ts';
 import { heapAlloc, type Alloc } from '../memory/alloc.ts';
 import { MessageLog } from '../memory/message-log.ts';
-import { W_HIGH, W_NARROW, WriteBuffer } from '../memory/write-buffer.ts';
+import { WriteBuffer } from '../memory/write-buffer.ts';
 import { MAX_BUDGET, type TrialParams } from '../model/params.ts';
 import { below, Purpose, Stream } from '../model/prng.ts';
 import { HangDetector } from './hang-detector.ts';
@@ -92,8 +92,6 @@ export class Machine implements KernelHost {
   private readonly remaining: Int32Array;
   private readonly cursor: Int32Array;
   private finalTs: Int32Array[];
-  /** Per location: bit 0/1 set when a 32-bit store hit the low/high half. */
-  private readonly halves: Uint8Array;
   private readonly remapped: Int32Array;
   private remapStamp = 0;
 
@@ -116,7 +114,6 @@ export class Machine implements KernelHost {
     this.order = new Int32Array(nCores);
     this.remaining = new Int32Array(nCores);
     this.cursor = new Int32Array(nCores);
-    this.halves = new Uint8Array(this.log.locations);
     this.remapped = new Int32Array(this.log.locations);
   }
 
@@ -127,7 +124,6 @@ export class Machine implements KernelHost {
     this.exec.params = params;
     this.epoch = 0;
     this.log.reset();
-    this.halves.fill(0);
     this.kernel.reset();
     this.hang.reset();
     this.pruner.reset();
@@ -226,17 +222,7 @@ export class Machine implements KernelHost {
       const i = this.cursor[c]++;
       this.remaining[c]--;
       const loc = buf.loc[i];
-      const f = buf.flags[i];
-      if ((f & W_NARROW) !== 0) {
-        this.halves[loc] |= (f & W_HIGH) !== 0 ? 2 : 1;
-        if (this.halves[loc] === 3) {
-          this.exec.errorCore = -1;
-          this.exec.errorPc = buf.pc[i];
-          this.exec.error = `two 32-bit variables share the 8-byte location at 0x${(DATA_BASE + loc * 8).toString(16)}: hangar's memory model works on 8-byte locations, so give each shared variable its own 8-byte-aligned slot`;
-          return Step.ERROR;
-        }
-      }
-      const t = log.append(loc, buf.lo[i], buf.hi[i], c, e, 0, buf.pc[i]);
+      const t = log.append(loc, buf.mask[i], buf.lo[i], buf.hi[i], c, e, 0, buf.pc[i]);
       this.finalTs[c][i] = t;
       this.hang.wrote(loc, t, e);
     }
@@ -250,8 +236,9 @@ export class Machine implements KernelHost {
   /**
    * Replaces the provisional timestamps (above n0) in core c's state with final ones. A run
    * phase puts provisional timestamps only in the timestamp slots (TIMESTAMP_SLOTS: a slot that
-   * never holds one maps to itself) and in coh and fwdTs of the locations it wrote: register
-   * views and the other forward-bank columns come from reads, whose pre view never passes n0.
+   * never holds one maps to itself) and in coh and fwdTs of the granules it wrote (of their
+   * lanes when split): register views and the other forward-bank columns come from reads, whose
+   * pre view never passes n0.
    */
   private remap(core: CoreState, buf: WriteBuffer, n0: number, fin: Int32Array): void {
     const st = core.s;
@@ -267,6 +254,15 @@ export class Machine implements KernelHost {
       this.remapped[loc] = stamp;
       if (core.coh[loc] > n0) core.coh[loc] = fin[core.coh[loc] - n0 - 1];
       if (core.fwdTs[loc] > n0) core.fwdTs[loc] = fin[core.fwdTs[loc] - n0 - 1];
+      const sp = core.split[loc];
+      if (sp !== 0) {
+        const L = core.lanes;
+        for (let k = 0; k < 8; k++) {
+          const b = (sp - 1) * cs.SLOT_WORDS + 1 + k * cs.LANE_WORDS;
+          if (L[b + cs.L_COH] > n0) L[b + cs.L_COH] = fin[L[b + cs.L_COH] - n0 - 1];
+          if (L[b + cs.L_FWD_TS] > n0) L[b + cs.L_FWD_TS] = fin[L[b + cs.L_FWD_TS] - n0 - 1];
+        }
+      }
     }
   }
 
@@ -302,7 +298,7 @@ export class Machine implements KernelHost {
       // The buffer's provisional timestamps n+1.. are final: append in order.
       const buf = this.boundaryBuf;
       for (let j = 0; j < buf.length; j++) {
-        const t = this.log.append(buf.loc[j], buf.lo[j], buf.hi[j], c, e, 0, buf.pc[j]);
+        const t = this.log.append(buf.loc[j], buf.mask[j], buf.lo[j], buf.hi[j], c, e, 0, buf.pc[j]);
         this.hang.wrote(buf.loc[j], t, e);
       }
       buf.clear();
@@ -316,10 +312,9 @@ export class Machine implements KernelHost {
     this.hang.wrote(loc, t, this.epoch);
   }
 
-  /** Newest value of every location (the final memory). */
+  /** Newest value of every byte of granule loc (the final memory), lane by lane. */
   finalWord(loc: number): [number, number] {
-    const m = this.log.latest[loc];
-    return [this.log.valueLo(loc, m), this.log.valueHi(loc, m)];
+    return this.log.newestBytes(loc);
   }
 
   /** A stable hash of everything the trial did: every message appended, in order (rolling,

@@ -10,14 +10,22 @@
 // rank(t)), so no choice any core can make changes: pruning is invisible in the trace (the
 // traceHash is a rolling hash of appends, so it is the same with and without pruning).
 // Pruning is skipped while any core holds a promise (promise timestamps must stay exact).
+//
+// Mixed sizes: coherence is per byte, so a message is kept while some byte lane of it is
+// still readable: it is the newest message covering the lane, or the next message covering
+// the lane is within the horizon. In a granule whose messages all cover the same lanes the
+// next covering message is simply the next one, as above. A lane's initial value is gone once
+// the first message covering it is older than the horizon.
 import { NUM_REGS } from '../../isa/instructions.ts';
-import { CoreState, S, TIMESTAMP_SLOTS } from '../core/core-state.ts';
-import type { MessageLog } from '../memory/message-log.ts';
+import { CoreState, LANE_WORDS, L_COH, L_FWD_P, L_FWD_TS, L_FWD_V, L_FWD_X, S, SLOT_WORDS, TIMESTAMP_SLOTS } from '../core/core-state.ts';
+import { SHAPE_MIXED, type MessageLog } from '../memory/message-log.ts';
 
 export class Pruner {
   /** Prune when the log is at least this long and has doubled since the last pruning. */
   private next: number;
   private rank = new Int32Array(0);
+  private keep = new Uint8Array(0);
+  private readonly laneTick = new Int32Array(8);
   /** Total messages dropped (for reports). */
   dropped = 0;
 
@@ -38,12 +46,19 @@ export class Pruner {
     if (this.rank.length < n + 1) this.rank = new Int32Array(2 * n + 2);
     const rank = this.rank;
     // Mark: a message survives if it is the newest of its location or its successor is
-    // still within the horizon.
+    // still within the horizon (per lane in a granule of mixed footprints).
+    if (this.keep.length < n + 1) this.keep = new Uint8Array(2 * n + 2);
+    const keepOf = this.keep;
+    for (let t = 1; t <= n; t++) {
+      if (log.shape[log.loc[t]] === SHAPE_MIXED) continue;
+      const s = log.next[t];
+      keepOf[t] = s === 0 || now - log.tick[s] < horizon ? 1 : 0;
+    }
+    for (let loc = 0; loc < log.latest.length; loc++) if (log.shape[loc] === SHAPE_MIXED) markMixed(log, loc, now, horizon, keepOf, this.laneTick);
     let kept = 0;
     rank[0] = 0;
     for (let t = 1; t <= n; t++) {
-      const s = log.next[t];
-      const keep = s === 0 || now - log.tick[s] < horizon;
+      const keep = keepOf[t] === 1;
       if (keep) kept++;
       rank[t] = keep ? kept : -kept - 1; // negative: dropped (rank of the survivor below is -r-1)
     }
@@ -52,10 +67,16 @@ export class Pruner {
       return false;
     }
     const map = (v: number): number => (v <= 0 ? v : rank[v] >= 0 ? rank[v] : -rank[v] - 1);
-    // Initial values whose first overwrite is beyond the horizon are gone too.
+    // Initial values whose first overwrite is beyond the horizon are gone too (per lane).
     for (let loc = 0; loc < log.latest.length; loc++) {
-      const f = log.first[loc];
-      if (f !== 0 && now - log.tick[f] >= horizon) log.initGone[loc] = 1;
+      const sh = log.shape[loc];
+      let left = (sh === SHAPE_MIXED ? 0xff : sh) & ~log.initGone[loc];
+      for (let f = log.first[loc]; f !== 0 && left !== 0; f = log.next[f]) {
+        const lanes = log.mask[f] & left;
+        if (lanes === 0) continue;
+        if (now - log.tick[f] >= horizon) log.initGone[loc] |= lanes;
+        left &= ~log.mask[f];
+      }
     }
     // Compact the columns in place (new index <= old index) and relink per location.
     log.latest.fill(0);
@@ -71,6 +92,7 @@ export class Pruner {
       log.tick[r] = log.tick[t];
       log.flags[r] = log.flags[t];
       log.pc[r] = log.pc[t];
+      log.mask[r] = log.mask[t];
       log.link(r, loc);
     }
     log.length = kept;
@@ -79,6 +101,22 @@ export class Pruner {
     this.dropped += n - kept;
     this.next = Math.max(this.minLength, 2 * kept);
     return true;
+  }
+}
+
+/** keep[t] for the messages of a granule of mixed footprints: newest to oldest, with the tick
+ * of the next message covering each lane (-1: none yet). */
+function markMixed(log: MessageLog, loc: number, now: number, horizon: number, keep: Uint8Array, laneTick: Int32Array): void {
+  laneTick.fill(-1);
+  for (let m = log.latest[loc]; m !== 0; m = log.prev[m]) {
+    const mk = log.mask[m];
+    let k = 0;
+    for (let l = 0; l < 8; l++) {
+      if (((mk >> l) & 1) === 0) continue;
+      if (laneTick[l] < 0 || now - laneTick[l] < horizon) k = 1;
+      laneTick[l] = log.tick[m];
+    }
+    keep[m] = k;
   }
 }
 
@@ -97,5 +135,17 @@ function remapCore(c: CoreState, map: (v: number) => number, rank: Int32Array): 
     c.fwdV[loc] = map(c.fwdV[loc]);
     c.fwdP[loc] = map(c.fwdP[loc]);
     c.fwdX[loc] = map(c.fwdX[loc]);
+  }
+  const L = c.lanes;
+  for (let slot = 0; slot < c.s[S.N_SPLIT]; slot++) {
+    for (let k = 0; k < 8; k++) {
+      const b = slot * SLOT_WORDS + 1 + k * LANE_WORDS;
+      L[b + L_COH] = map(L[b + L_COH]);
+      const f = L[b + L_FWD_TS];
+      L[b + L_FWD_TS] = f > 0 && rank[f] < 0 ? -1 : map(f);
+      L[b + L_FWD_V] = map(L[b + L_FWD_V]);
+      L[b + L_FWD_P] = map(L[b + L_FWD_P]);
+      L[b + L_FWD_X] = map(L[b + L_FWD_X]);
+    }
   }
 }

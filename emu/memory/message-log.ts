@@ -1,7 +1,12 @@
 // The shared memory of the machine: an append-only log of write messages (Promising-ARM's
 // memory). A message's timestamp is its index (1-based; 0 stands for the initial value of every
-// location). Messages to one location form a doubly linked list in coherence order, which is
-// timestamp order. Columns are flat Int32Arrays so the log can live in a SharedArrayBuffer.
+// byte). A location is an 8-byte granule; a message is one write access and covers the byte
+// lanes of its mask (an aligned access of 1, 2, 4 or 8 bytes lies in one granule), with its
+// value lane-positioned in lo/hi (byte k of the granule at bits 8k.., other lanes 0).
+// Messages to one granule, whatever their masks, form a doubly linked list in timestamp order;
+// per byte, the messages covering it in that order are its coherence order (emu/README.md
+// "Mixed-size accesses"). Columns are flat Int32Arrays so the log can live in a
+// SharedArrayBuffer.
 //
 // Cores never append during an epoch's run phase; only the coordinator does, between epochs.
 import { heapAlloc, type Alloc } from './alloc.ts';
@@ -9,6 +14,19 @@ import { heapAlloc, type Alloc } from './alloc.ts';
 /** Message flag bits. */
 export const MSG_PROMISE = 1; // appended as a promise (still outstanding or since fulfilled)
 export const MSG_KERNEL = 2; // written by the kernel (futex/eventfd emulation)
+
+/** shape[g] of a granule written with more than one lane mask. */
+export const SHAPE_MIXED = 0x100;
+
+/** Lanes of a 64-bit value (lo, hi) outside mask R cleared. */
+export function maskLo(lo: number, R: number): number {
+  const m = R & 0xf;
+  return m === 0xf ? lo : m === 0 ? 0 : lo & (((m & 1) !== 0 ? 0xff : 0) | ((m & 2) !== 0 ? 0xff00 : 0) | ((m & 4) !== 0 ? 0xff0000 : 0) | ((m & 8) !== 0 ? 0xff000000 : 0));
+}
+
+export function maskHi(hi: number, R: number): number {
+  return maskLo(hi, R >>> 4);
+}
 
 export class MessageLog {
   /** Number of messages; timestamps run 1..length. */
@@ -26,6 +44,8 @@ export class MessageLog {
   flags: Int32Array;
   /** Instruction (pc) that wrote the message, for explanations. */
   pc: Int32Array;
+  /** Byte lanes of its granule the message covers (bit k: byte k). */
+  mask: Int32Array;
   /** Rolling hash and count of every message appended, in order (the trace survives pruning). */
   appended = 0;
   hashA = 0;
@@ -33,8 +53,12 @@ export class MessageLog {
   /** Per location: newest and oldest message (0 = none: the initial value is newest). */
   latest: Int32Array;
   first: Int32Array;
-  /** Per location: 1 once pruning removed the initial value (no longer readable). */
+  /** Per location: the lanes whose initial value pruning removed (no longer readable). */
   initGone: Int32Array;
+  /** Per location: 0 (never written), the one lane mask every message so far had, or
+   * SHAPE_MIXED. Reads and writes of a granule whose messages all have their own footprint
+   * take the uniform path (one message per read, today's candidates and draws). */
+  shape: Int32Array;
   /** Initial value of every location. */
   initLo: Int32Array;
   initHi: Int32Array;
@@ -55,9 +79,11 @@ export class MessageLog {
     this.next = alloc(capacity + 1);
     this.flags = alloc(capacity + 1);
     this.pc = alloc(capacity + 1);
+    this.mask = alloc(capacity + 1);
     this.latest = alloc(initLo.length);
     this.first = alloc(initLo.length);
     this.initGone = alloc(initLo.length);
+    this.shape = alloc(initLo.length);
     this.initLo = alloc(initLo.length);
     this.initHi = alloc(initHi.length);
     this.initLo.set(initLo);
@@ -66,7 +92,7 @@ export class MessageLog {
 
   /** The column buffers, for handing to a worker. */
   columns(): Int32Array[] {
-    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initGone, this.initLo, this.initHi];
+    return [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.mask, this.latest, this.first, this.initGone, this.shape, this.initLo, this.initHi];
   }
 
   /** A read-only view of another log's columns (a worker's view of the coordinator's log). */
@@ -77,7 +103,7 @@ export class MessageLog {
   }
 
   adopt(cols: Int32Array[], capacity: number): void {
-    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.latest, this.first, this.initGone, this.initLo, this.initHi] = cols;
+    [this.loc, this.lo, this.hi, this.tid, this.tick, this.prev, this.next, this.flags, this.pc, this.mask, this.latest, this.first, this.initGone, this.shape, this.initLo, this.initHi] = cols;
     this.capacity = capacity;
   }
 
@@ -93,14 +119,22 @@ export class MessageLog {
     this.latest.fill(0);
     this.first.fill(0);
     this.initGone.fill(0);
+    this.shape.fill(0);
   }
 
-  append(loc: number, lo: number, hi: number, tid: number, tick: number, flags: number, pc: number): number {
+  /** Appends a write of mask R to granule loc (value lane-positioned); returns its timestamp. */
+  append(loc: number, R: number, lo: number, hi: number, tid: number, tick: number, flags: number, pc: number): number {
     if (this.length === this.capacity) this.grow();
     const t = ++this.length;
     this.appended++;
     this.pc[t] = pc;
+    this.mask[t] = R;
+    const sh = this.shape[loc];
+    if (sh !== R) this.shape[loc] = sh === 0 ? R : SHAPE_MIXED;
     let a = this.hashA, b = this.hashB;
+    // The mask enters the hash only where hangar could not write it before mixed sizes (byte
+    // and halfword stores): a 64-bit or a 32-bit store hashes as it always did.
+    if (R !== 0xff && R !== 0x0f && R !== 0xf0) a = Math.imul(a ^ (R << 8), 0x01000193);
     a = Math.imul(a ^ loc, 0x01000193); b = Math.imul(b ^ lo, 0x5bd1e995);
     a = Math.imul(a ^ hi, 0x01000193); b = Math.imul(b ^ tid, 0x5bd1e995);
     a = Math.imul(a ^ tick, 0x01000193); b = Math.imul((b ^ (b >>> 15)) + a, 0x5bd1e995);
@@ -126,7 +160,7 @@ export class MessageLog {
     this.latest[loc] = t;
   }
 
-  /** The newest message to `loc` with timestamp ≤ t (0 = the initial value). */
+  /** The newest message to `loc` with timestamp ≤ t (0 = the initial value), whatever its lanes. */
   lastAtOrBefore(loc: number, t: number): number {
     let m = this.latest[loc];
     while (m > t) m = this.prev[m];
@@ -146,6 +180,37 @@ export class MessageLog {
     return m === 0 ? this.initHi[loc] : this.hi[m];
   }
 
+  /** The newest byte of every lane of loc, as (lo, hi): each from the newest message covering
+   * it, or the initial value (the kernel's view of a word, the final memory). */
+  newestBytes(loc: number): [number, number] {
+    let lo = 0, hi = 0, left = 0xff;
+    for (let m = this.latest[loc]; m !== 0 && left !== 0; m = this.prev[m]) {
+      const take = this.mask[m] & left;
+      if (take === 0) continue;
+      lo |= maskLo(this.lo[m], take);
+      hi |= maskHi(this.hi[m], take);
+      left &= ~take;
+    }
+    if (left !== 0) {
+      lo |= maskLo(this.initLo[loc], left);
+      hi |= maskHi(this.initHi[loc], left);
+    }
+    return [lo, hi];
+  }
+
+  /** Does message t change a byte of its lanes, against the newest value of each before it? */
+  changesValue(t: number): boolean {
+    const loc = this.loc[t];
+    let left = this.mask[t];
+    for (let m = this.prev[t]; m !== 0 && left !== 0; m = this.prev[m]) {
+      const take = this.mask[m] & left;
+      if (take === 0) continue;
+      if (maskLo(this.lo[m] ^ this.lo[t], take) !== 0 || maskHi(this.hi[m] ^ this.hi[t], take) !== 0) return true;
+      left &= ~take;
+    }
+    return left !== 0 && (maskLo(this.initLo[loc] ^ this.lo[t], left) !== 0 || maskHi(this.initHi[loc] ^ this.hi[t], left) !== 0);
+  }
+
   private grow(): void {
     const cap = this.capacity * 2;
     const g = (a: Int32Array): Int32Array => {
@@ -162,6 +227,7 @@ export class MessageLog {
     this.next = g(this.next);
     this.flags = g(this.flags);
     this.pc = g(this.pc);
+    this.mask = g(this.mask);
     this.capacity = cap;
     this.generation++;
   }

@@ -3,17 +3,14 @@
 // Entry i has the provisional timestamp base + i + 1.
 import { heapAlloc, type Alloc } from './alloc.ts';
 
-/** Flag bits of a buffered write (also stored in the log's flags column, shifted). */
-export const W_NARROW = 1; // a 32-bit store
-export const W_HIGH = 2; // to the upper half of its 8-byte location
-
 export class WriteBuffer {
   /** meta[0] = number of entries (a shared word, so the coordinator sees a worker's count). */
   readonly meta: Int32Array;
   loc: Int32Array;
   lo: Int32Array;
   hi: Int32Array;
-  flags: Int32Array;
+  /** The byte lanes of the granule the write covers (its value is lane-positioned). */
+  mask: Int32Array;
   /** The storing instruction. */
   pc: Int32Array;
   private readonly alloc: Alloc;
@@ -21,19 +18,19 @@ export class WriteBuffer {
   constructor(capacity = 64, alloc: Alloc = heapAlloc, cols?: Int32Array[]) {
     this.alloc = alloc;
     if (cols) {
-      [this.meta, this.loc, this.lo, this.hi, this.flags, this.pc] = cols;
+      [this.meta, this.loc, this.lo, this.hi, this.mask, this.pc] = cols;
       return;
     }
     this.meta = alloc(1);
     this.loc = alloc(capacity);
     this.lo = alloc(capacity);
     this.hi = alloc(capacity);
-    this.flags = alloc(capacity);
+    this.mask = alloc(capacity);
     this.pc = alloc(capacity);
   }
 
   columns(): Int32Array[] {
-    return [this.meta, this.loc, this.lo, this.hi, this.flags, this.pc];
+    return [this.meta, this.loc, this.lo, this.hi, this.mask, this.pc];
   }
 
   get length(): number {
@@ -44,14 +41,14 @@ export class WriteBuffer {
     this.meta[0] = 0;
   }
 
-  push(loc: number, lo: number, hi: number, flags: number, pc: number): number {
+  push(loc: number, mask: number, lo: number, hi: number, pc: number): number {
     const i = this.meta[0];
     if (i === this.loc.length) this.grow();
     this.meta[0] = i + 1;
     this.loc[i] = loc;
     this.lo[i] = lo;
     this.hi[i] = hi;
-    this.flags[i] = flags;
+    this.mask[i] = mask;
     this.pc[i] = pc;
     return i;
   }
@@ -66,7 +63,7 @@ export class WriteBuffer {
     this.loc = g(this.loc);
     this.lo = g(this.lo);
     this.hi = g(this.hi);
-    this.flags = g(this.flags);
+    this.mask = g(this.mask);
     this.pc = g(this.pc);
   }
 }

@@ -12,13 +12,17 @@ export interface ReadEvent {
   epoch: number;
   core: number;
   pc: number;
-  /** Location and half read, the value, and the message's timestamp (0 = initial value). */
+  /** Granule, byte offset in it and size read, the value (the bytes read, unsigned), and the
+   * message's timestamp (0 = initial value): the newest of the messages its bytes came from. */
   loc: number;
-  half: number;
-  wide: boolean;
+  off: number;
+  size: number;
   value: bigint;
   ts: number;
-  /** The newest message to the location the core could have known of at that moment. */
+  /** Per byte of the access (byte `off` first): the message it was read from. */
+  lanes: number[];
+  /** The newest message to those bytes the core could have known of at that moment, and the
+   * value the access would have read from the newest byte of each lane. */
   newestTs: number;
   newestValue: bigint;
   /** The core's newest own write at that moment (its vWo), for reordering against it. */
@@ -41,19 +45,29 @@ export class Tracer implements Observer {
   readonly events: TraceEvent[] = [];
   readonly keepsLog = true;
 
-  read(ex: Execution, c: CoreState, loc: number, half: number, wide: boolean, m: number, newest: number): void {
+  read(ex: Execution, c: CoreState, loc: number, off: number, size: number, m: number): void {
+    const lanes: number[] = [], newest: number[] = [];
+    let newestTs = 0;
+    for (let k = 0; k < 8; k++) {
+      const inside = k >= off && k < off + size;
+      lanes.push(inside ? ex.rLanes[k] : 0);
+      const nk = inside ? ex.newestAt(c, loc, k) : 0;
+      newest.push(nk);
+      if (nk > newestTs) newestTs = nk;
+    }
     this.events.push({
       kind: 'read',
       epoch: ex.epoch,
       core: c.id,
       pc: c.s[S.PC],
       loc,
-      half,
-      wide,
-      value: ex.valueAt(loc, m, half, wide),
+      off,
+      size,
+      value: ex.valueAt(loc, off, size, lanes),
       ts: m,
-      newestTs: newest,
-      newestValue: ex.valueAt(loc, newest, half, wide),
+      lanes: lanes.slice(off, off + size),
+      newestTs,
+      newestValue: ex.valueAt(loc, off, size, newest),
       ownWriteTs: c.s[S.V_WO],
     });
   }
