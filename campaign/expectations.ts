@@ -2,7 +2,7 @@
 // expected.json format of a litmus corpus: {test: {states: [...]}}). Only this reporting layer
 // reads expectations; the engine never does.
 import { FileReadError, readTextFile } from '../isa/source-file.ts';
-import { stateKey, type FinalState } from '../litmus/state.ts';
+import { parseExactJson, stateKey, type FinalState } from '../litmus/state.ts';
 import type { LitmusOutcome } from './litmus-run.ts';
 
 export interface Expectations {
@@ -23,7 +23,8 @@ export function readExpectations(path: string): Expectations {
     throw new ExpectationError(e.message);
   }
   try {
-    const o = JSON.parse(text) as Expectations;
+    // Integers exactly: a mixed-size state holds 64-bit values beyond 2^53.
+    const o = parseExactJson(text) as Expectations;
     if (typeof o !== 'object' || o === null) throw new Error('not an object');
     return o;
   } catch (e) {

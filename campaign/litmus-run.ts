@@ -1,9 +1,9 @@
 // Running a litmus test: many trials from one seed, the histogram of final states over the
 // test's observed variables, and the condition's verdict over what was seen.
 import { DATA_BASE } from '../isa/program.ts';
-import { conditionHolds, printCondition, type Value } from '../litmus/condition.ts';
-import type { LitmusTest } from '../litmus/parser.ts';
-import { stateKey, type FinalState } from '../litmus/state.ts';
+import { conditionHolds, evalProp, printCondition } from '../litmus/condition.ts';
+import type { LitmusTest, ObservedVar } from '../litmus/parser.ts';
+import { stateKey, typedValue, type FinalState } from '../litmus/state.ts';
 import type { Machine } from '../emu/machine/machine.ts';
 import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
 import type { ModelName } from '../emu/model/memory-model.ts';
@@ -23,6 +23,8 @@ export interface LitmusOutcome {
   observed: { verdict: 'Allowed' | 'Forbidden'; ok: boolean; observation: 'Never' | 'Sometimes' | 'Always'; positive: number; negative: number };
   /** Trials given up after maxAttempts restarts (never counted in the histogram). */
   aborted: number;
+  /** Trials whose final state the test's `filter` rejected (not counted, as in herd). */
+  filtered: number;
   /** Restarts in all (a trial restarts when a promise could not be fulfilled). */
   restarts: number;
   errors: string[];
@@ -35,35 +37,33 @@ export function defaultModel(t: LitmusTest): ModelName {
   return t.arch === 'X86' ? 'tso' : 'armv8';
 }
 
-/** Signed 64-bit value as a JS number (exact for |v| < 2^53), or the location it points to. */
-export function valueOf(lo: number, hi: number, byAddr: Map<number, string>): Value {
-  if (hi === 0 && (lo >>> 0) >= DATA_BASE) {
-    const name = byAddr.get(lo >>> 0);
-    if (name !== undefined) return name;
-  }
-  return hi * 4294967296 + (lo >>> 0);
-}
-
 export function locationNames(t: LitmusTest): Map<number, string> {
   const m = new Map<number, string>();
   for (const [name, addr] of Object.entries(t.program.symbols)) m.set(addr, name);
   return m;
 }
 
-/** The final state of a finished trial, over the test's observed variables. */
-export function finalState(t: LitmusTest, m: Machine, byAddr: Map<number, string>): FinalState {
+/** The final state of a finished trial over `vars` (default: the test's observed variables),
+ * each at its declared type: registers whole, variables as their bytes (the newest of each,
+ * little-endian) from their address. */
+export function finalState(t: LitmusTest, m: Machine, byAddr: Map<number, string>, vars: ObservedVar[] = t.observed): FinalState {
   const s: FinalState = {};
-  for (const v of t.observed) {
+  for (const v of vars) {
     if (v.kind === 'reg') {
       const c = m.cores[v.thread];
-      s[v.key] = valueOf(c.regLo[v.reg], c.regHi[v.reg], byAddr);
+      s[v.key] = typedValue(c.regLo[v.reg], c.regHi[v.reg], v.type, byAddr);
     } else {
+      // Every litmus variable starts its own 8-byte slot, so its bytes start at lane 0.
       const [lo, hi] = m.finalWord((v.addr - DATA_BASE) >>> 3);
-      const half = ((v.addr - DATA_BASE) >>> 2) & 1;
-      s[v.key] = half === 0 ? valueOf(lo, hi, byAddr) : hi >>> 0;
+      s[v.key] = typedValue(lo, hi, v.type, byAddr);
     }
   }
   return s;
+}
+
+/** Does the trial's final state pass the test's `filter` (no filter: always)? */
+export function passesFilter(t: LitmusTest, m: Machine, byAddr: Map<number, string>): boolean {
+  return t.filter === undefined || evalProp(t.filter, finalState(t, m, byAddr, t.filterVars));
 }
 
 export interface TrialObserver {
@@ -79,6 +79,7 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
   const byAddr = locationNames(t);
   const counts = new Map<string, { state: FinalState; count: number }>();
   let aborted = 0;
+  let filtered = 0;
   let restarts = 0;
   const errors: string[] = [];
   const from = opts.from ?? 0;
@@ -95,6 +96,7 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
       opts.observe?.(i, r, undefined, m);
       continue;
     }
+    if (!passesFilter(t, m, byAddr)) { filtered++; opts.observe?.(i, r, undefined, m); continue; }
     const s = finalState(t, m, byAddr);
     opts.observe?.(i, r, s, m);
     const k = stateKey(s);
@@ -102,12 +104,12 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
     if (e) e.count++;
     else counts.set(k, { state: s, count: 1 });
   }
-  const o = summarise(t, model, opts.seed, ran, [...counts.values()], aborted, errors, restarts);
+  const o = summarise(t, model, opts.seed, ran, [...counts.values()], aborted, errors, restarts, filtered);
   if (ran < opts.trials) o.stopped = 'time limit';
   return o;
 }
 
-export function summarise(t: LitmusTest, model: ModelName, seed: number, trials: number, histogram: LitmusOutcome['histogram'], aborted: number, errors: string[], restarts = 0): LitmusOutcome {
+export function summarise(t: LitmusTest, model: ModelName, seed: number, trials: number, histogram: LitmusOutcome['histogram'], aborted: number, errors: string[], restarts = 0, filtered = 0): LitmusOutcome {
   const states = histogram.map((h) => h.state);
   const ch = conditionHolds(t.condition, states);
   let positive = 0, negative = 0;
@@ -125,6 +127,7 @@ export function summarise(t: LitmusTest, model: ModelName, seed: number, trials:
     condition: printCondition(t.condition),
     observed: { verdict: ch.verdict, ok: ch.ok, observation: ch.observation, positive, negative },
     aborted,
+    filtered,
     restarts,
     errors,
   };

@@ -50,6 +50,9 @@ export interface Program {
   /** Initial memory: word i is at address DATA_BASE + 8 i, value [lo, hi] = [initLo[i], initHi[i]]. */
   initLo: Int32Array;
   initHi: Int32Array;
+  /** Per 8-byte word of memory: the bytes (bit k: byte k) a program may access, where only
+   * some may (a litmus variable smaller than its 8-byte slot); absent: every byte. */
+  validLanes?: Int32Array;
   /** Named locations: symbol -> byte address (data labels, litmus locations). */
   symbols: Record<string, number>;
   /** Code labels: symbol -> pc (for traces and explanations). */

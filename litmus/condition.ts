@@ -2,20 +2,22 @@
 // the small token scanner the litmus front end also uses for the init block.
 //
 // Grammar (herd7's, as described in the corpus README):
-//   final      := [ 'locations' '[' [ var { ';' var } [';'] ] ']' ] quantifier prop [';']
+//   final      := [ 'locations' '[' [ var { ';' var } [';'] ] ']' ] [ 'filter' prop ]
+//                 [ quantifier prop [';'] ]      (no condition: herd's `forall (true)`)
 //   quantifier := 'exists' | '~exists' | 'forall'          ('~' may also be written 'not')
 //   prop       := and { '\/' and }
 //   and        := unary { '/\' unary }
 //   unary      := ('~' | 'not') unary | '(' prop ')' | 'true' | 'false' | atom
 //   atom       := var ('=' | '==' | '<>') value
 //   var        := P ':' register | location | '[' location ']'
-//   value      := integer (decimal or 0x hex, optionally negative) | location
+//   value      := integer (decimal or 0x hex, optionally negative; any 64-bit value) | location
 // `/\` binds tighter than `\/`, negation tighter than both; `a <> v` is `not (a = v)`.
 
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
 
-/** A value in a final state: a number, or a location name (the register holds its address). */
-export type Value = number | string;
+/** A value in a final state: an exact integer, or a location name (the register holds its
+ * address). */
+export type Value = bigint | string;
 
 /** A variable of the final state: a thread's register or a memory location. */
 export type VarRef =
@@ -125,7 +127,7 @@ export interface Token {
   num?: bigint;
 }
 
-const PUNCTS = ['/\\', '\\/', '<>', '==', '{', '}', '[', ']', '(', ')', ';', ':', '=', '~'];
+const PUNCTS = ['/\\', '\\/', '<>', '==', '{', '}', '[', ']', '(', ')', ';', ':', '=', '~', '*'];
 
 /** How a token is quoted in messages. */
 export function describeToken(t: Token): string {
@@ -245,6 +247,9 @@ export interface ConditionContext {
   canonReg(name: string): string | undefined;
   /** Shown in the error for a bad register, e.g. "an AArch64 register X0-X30 or W0-W30". */
   regExpected: string;
+  /** A condition constant as a value of the variable it is compared with (its declared type):
+   * `x=-1` of a uint8_t x is 255. Default: the constant as written. */
+  normalize?(v: VarRef, value: bigint): bigint;
 }
 
 /** A location name mentioned in the final section, with where it first appears. */
@@ -256,12 +261,14 @@ export interface LocationMention {
 export interface FinalSection {
   /** Variables of the `locations [...]` clause, in order. */
   locations: VarRef[];
+  /** herd's `filter prop`: only executions whose final state satisfies it are counted. */
+  filter?: Prop;
   condition: Condition;
   /** Every location named (as a variable or as a value), in order of appearance. */
   mentions: LocationMention[];
 }
 
-const KEYWORDS = new Set(['exists', 'forall', 'not', 'true', 'false', 'locations']);
+const KEYWORDS = new Set(['exists', 'forall', 'not', 'true', 'false', 'locations', 'filter']);
 
 /** Deepest nesting of parentheses and negations in a condition (herd7's tests use a few). */
 export const MAX_CONDITION_NESTING = 256;
@@ -303,14 +310,11 @@ export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): Fina
     return sc.fail(t, `a register 'P:Reg', a location 'x' or '[x]'`);
   };
 
-  const parseValue = (): Value => {
+  const parseValue = (target: VarRef): Value => {
     const t = sc.next();
     if (t.kind === 'num') {
-      const v = BigInt.asIntN(64, t.num!);
-      if (t.num! < -(1n << 63n) || t.num! >= 1n << 64n || v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-        sc.fail(t, 'an integer of at most 53 bits', `value ${t.text} is out of the range a condition can compare`);
-      }
-      return Number(v);
+      if (t.num! < -(1n << 63n) || t.num! >= 1n << 64n) sc.fail(t, 'a 64-bit integer', `value ${t.text} does not fit in 64 bits`);
+      return ctx.normalize ? ctx.normalize(target, t.num!) : t.num!;
     }
     if (t.kind === 'name' && !KEYWORDS.has(t.text)) {
       mentions.push({ loc: t.text, pos: sc.where(t.offset) });
@@ -324,7 +328,7 @@ export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): Fina
     const op = sc.peek();
     if (op.kind === 'punct' && (op.text === '=' || op.text === '==' || op.text === '<>')) {
       sc.next();
-      const atom: Prop = { kind: 'atom', target, value: parseValue() };
+      const atom: Prop = { kind: 'atom', target, value: parseValue(target) };
       return op.text === '<>' ? { kind: 'not', prop: atom } : atom;
     }
     return sc.fail(op, `'=' or '<>'`);
@@ -402,6 +406,17 @@ export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): Fina
     sc.next();
   }
 
+  let filter: Prop | undefined;
+  if (sc.isName('filter')) {
+    sc.next();
+    filter = parseOr();
+  }
+
+  // Only observed variables, no condition: herd prints it as `forall (true)`.
+  if (sc.peek().kind === 'eof' && (locations.length > 0 || filter !== undefined)) {
+    return { locations, filter, condition: { quantifier: 'forall', prop: { kind: 'true' } }, mentions };
+  }
+
   let quantifier: Quantifier;
   if (sc.isName('exists')) {
     sc.next();
@@ -414,13 +429,13 @@ export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): Fina
     sc.next();
     quantifier = '~exists';
   } else {
-    return sc.fail(sc.peek(), `a quantifier ('exists', '~exists' or 'forall')`);
+    return sc.fail(sc.peek(), locations.length > 0 ? `a quantifier ('exists', '~exists' or 'forall'), 'filter' or end of file` : `a quantifier ('exists', '~exists' or 'forall')`);
   }
   const prop = parseOr();
   if (sc.isPunct(';')) sc.next();
   const rest = sc.peek();
   if (rest.kind !== 'eof') sc.fail(rest, 'end of file after the condition');
-  return { locations, condition: { quantifier, prop }, mentions };
+  return { locations, filter, condition: { quantifier, prop }, mentions };
 }
 
 function join(kind: 'and' | 'or', props: Prop[]): Prop {

@@ -18,6 +18,7 @@ import {
   type VarRef,
 } from './condition.ts';
 import { DATA_BASE, type Program, type ThreadSpec } from '../isa/program.ts';
+import { asType, C_TYPE_NAMES, cType, type CType, UNDECLARED } from './state.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
 import { FileReadError, readTextFile } from '../isa/source-file.ts';
 import { refuseUnicodeBlanks } from './blanks.ts';
@@ -35,9 +36,11 @@ import {
 
 export type { Value } from './condition.ts';
 
+/** A variable of the final state, with the type it is printed at (its declaration, or
+ * UNDECLARED). */
 export type ObservedVar =
-  | { key: string; kind: 'reg'; thread: number; reg: number }
-  | { key: string; kind: 'mem'; loc: string; addr: number };
+  | { key: string; kind: 'reg'; thread: number; reg: number; type: CType }
+  | { key: string; kind: 'mem'; loc: string; addr: number; type: CType };
 
 export type LitmusArch = 'AArch64' | 'X86';
 
@@ -50,6 +53,9 @@ export interface LitmusTest {
    * of expected.json: "1:X0" (always the X name), "0:EAX", "x". */
   observed: ObservedVar[];
   condition: Condition;
+  /** herd's `filter`: a trial counts only if its final state satisfies it (over filterVars). */
+  filter?: Prop;
+  filterVars: ObservedVar[];
 }
 
 /** Reads and parses a litmus file; an unreadable file is a SourceError at path:1:1. */
@@ -91,15 +97,23 @@ function parse(text: string, file: string, scanners: TokenScanner[], work: Assem
   scanners.push(initScan);
   const init = parseInit(initScan, src.where(header.initStart));
   const code = parseCode(src, initScan.offset, header.arch);
+  checkInit(init, code.threads.length, regs);
+  // Declared types: what a variable's value is read back as, and how large a location is.
+  const types = new Map<string, CType>();
+  for (const e of init) {
+    if (e.type === undefined) continue;
+    types.set(e.target.kind === 'mem' ? e.target.loc : `${e.target.thread}:${regs.parse(e.target.reg)!.canon}`, e.type);
+  }
+  const typeOf = (v: VarRef): CType => types.get(varKey(v)) ?? UNDECLARED;
   const ctx: ConditionContext = {
     threads: code.threads.length,
     canonReg: (name) => regs.parse(name)?.canon,
     regExpected: regs.expected,
+    normalize: (v, value) => asType(value, typeOf(v)),
   };
   const finalScan = new TokenScanner(src.text, code.finalStart, src.text.length, src.where);
   scanners.push(finalScan);
   const final = parseFinalSection(finalScan, ctx);
-  checkInit(init, code.threads.length, regs);
 
   // Every name used as an address is a location, laid out in order of first appearance.
   const locations = new Map<string, SourcePos>();
@@ -126,13 +140,23 @@ function parse(text: string, file: string, scanners: TokenScanner[], work: Assem
     return addr;
   };
 
-  // Initial values: memory words directly, registers per thread.
+  // Each location has its own 8-byte slot; a declared one may be accessed within its size only
+  // (herd: out-of-bound access).
+  const validLanes = new Int32Array(program.initLo.length).fill(0xff);
+  for (const loc of locations.keys()) {
+    const t = types.get(loc);
+    if (t !== undefined && t.bytes < 8) validLanes[(addressOf(loc) - DATA_BASE) / 8] = (1 << t.bytes) - 1;
+  }
+  program.validLanes = validLanes;
+
+  // Initial values: memory words directly (little-endian, at the declared size), registers per thread.
   const initRegs: Array<Array<[number, number, number]>> = code.threads.map(() => []);
   for (const e of init) {
     const v = e.value.kind === 'num' ? e.value.num : BigInt(addressOf(e.value.loc));
     if (e.target.kind === 'mem') {
       const index = (addressOf(e.target.loc) - DATA_BASE) / 8;
-      [program.initLo[index], program.initHi[index]] = halves(v, 64);
+      const bytes = types.get(e.target.loc)?.bytes ?? 8;
+      [program.initLo[index], program.initHi[index]] = halves(BigInt.asUintN(8 * bytes, v), 64);
     } else {
       const r = regs.parse(e.target.reg)!;
       initRegs[e.target.thread].push([r.index, ...halves(v, r.width)]);
@@ -148,17 +172,27 @@ function parse(text: string, file: string, scanners: TokenScanner[], work: Assem
     return { name: `P${i}`, entry, initRegs: initRegs[i].sort((a, b) => a[0] - b[0]) };
   });
 
-  const observed = new Map<string, ObservedVar>();
-  const observe = (v: VarRef): void => {
-    const key = varKey(v);
-    if (observed.has(key)) return;
-    if (v.kind === 'reg') observed.set(key, { key, kind: 'reg', thread: v.thread, reg: regs.parse(v.reg)!.index });
-    else observed.set(key, { key, kind: 'mem', loc: v.loc, addr: addressOf(v.loc) });
+  const observer = (): { vars: Map<string, ObservedVar>; observe: (v: VarRef) => void } => {
+    const vars = new Map<string, ObservedVar>();
+    const observe = (v: VarRef): void => {
+      const key = varKey(v);
+      if (vars.has(key)) return;
+      const type = typeOf(v);
+      if (v.kind === 'reg') vars.set(key, { key, kind: 'reg', thread: v.thread, reg: regs.parse(v.reg)!.index, type });
+      else vars.set(key, { key, kind: 'mem', loc: v.loc, addr: addressOf(v.loc), type });
+    };
+    return { vars, observe };
   };
-  forEachAtom(final.condition.prop, observe);
-  final.locations.forEach(observe);
+  const state = observer();
+  forEachAtom(final.condition.prop, state.observe);
+  final.locations.forEach(state.observe);
+  const filtered = observer();
+  if (final.filter) forEachAtom(final.filter, filtered.observe);
 
-  return { name: header.name, arch: header.arch, file, program, observed: [...observed.values()], condition: final.condition };
+  return {
+    name: header.name, arch: header.arch, file, program, observed: [...state.vars.values()], condition: final.condition,
+    filter: final.filter, filterVars: [...filtered.vars.values()],
+  };
 }
 
 /** Assembles the locations (one zeroed word each; initial values are patched in afterwards)
@@ -374,9 +408,9 @@ function lineEnd(text: string, p: number): number {
 interface InitEntry {
   target: { kind: 'reg'; thread: number; reg: string; pos: SourcePos; threadPos: SourcePos } | { kind: 'mem'; loc: string; pos: SourcePos };
   value: { kind: 'num'; num: bigint } | { kind: 'loc'; loc: string; pos: SourcePos };
+  /** The declared type (`int8_t x`, `uint64_t 0:X0`, `int64_t *p`), if any. */
+  type?: CType;
 }
-
-const C_TYPE = /^(?:u?int(?:8|16|32|64)_t|u?intptr_t|int|long|short|char|unsigned)$/;
 
 function parseInit(sc: TokenScanner, openPos: SourcePos): InitEntry[] {
   const entries: InitEntry[] = [];
@@ -394,10 +428,14 @@ function parseInit(sc: TokenScanner, openPos: SourcePos): InitEntry[] {
       sc.next();
       continue;
     }
-    // An optional C type first ("int x=1", "uint64_t 0:X0").
-    if (t.kind === 'name' && startsTarget(sc.peek(1))) {
-      if (!C_TYPE.test(t.text)) sc.fail(t, 'a C integer type (int, int64_t, uint32_t, ...)', `unknown type '${t.text}'`);
+    // An optional C type first ("int x=1", "uint64_t 0:X0", "int64_t *p=x").
+    let type: CType | undefined;
+    if (t.kind === 'name' && (startsTarget(sc.peek(1)) || sc.isPunct('*', 1))) {
       sc.next();
+      const pointer = sc.isPunct('*');
+      if (pointer) sc.next();
+      type = cType(t.text, pointer);
+      if (type === undefined) sc.fail(t, `a C integer type (${C_TYPE_NAMES.join(', ')})`, `unknown type '${t.text}'`);
     }
     const target = parseInitTarget(sc);
     let value: InitEntry['value'] = { kind: 'num', num: 0n };
@@ -413,7 +451,7 @@ function parseInit(sc: TokenScanner, openPos: SourcePos): InitEntry[] {
         sc.fail(v, 'an initial value (an integer or a location name)');
       }
     }
-    entries.push({ target, value });
+    entries.push({ target, value, type });
     if (!sc.isPunct(';') && !sc.isPunct('}')) sc.fail(sc.peek(), "';' or '}'");
   }
 }

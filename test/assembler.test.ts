@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, FLAG_SF, FLAG_SIGNED, INSN_WORDS, Op, REG_SP, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT, sizeFlags } from '../isa/instructions.ts';
+import { ADDR_SHIFT, AddrMode, Barrier, Cond, F, FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_IMM2, FLAG_REL, FLAG_SF, FLAG_SIGNED, FLAG_EXTEND, EXTEND_SHIFT, Extend, INSN_WORDS, Op, REG_SP, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT, sizeFlags } from '../isa/instructions.ts';
 import { DATA_BASE, STACK_BYTES } from '../isa/program.ts';
 import { type AsmLine, assemble, assembleLines, type AssembleOptions, type Program, SourceError } from '../index.ts';
 
@@ -354,6 +354,16 @@ describe('loads and stores', () => {
   ];
   it.each(sized)('%s', (src, expected) => {
     expect(first(src)).toEqual(expected);
+  });
+
+  it('ADD/SUB (extended register): the extend and its shift in FLAGS', () => {
+    const ext = (e: Extend, amount = 0): number => FLAG_EXTEND | (e << EXTEND_SHIFT) | (amount << SHAMT_SHIFT);
+    expect(first('add x2, x5, w3, sxtw')).toEqual(want({ op: Op.ADD, rt: 2, rn: 5, rm: 3, flags: SF | ext(Extend.SXTW) }));
+    expect(first('add x2, sp, w3, uxtw #2')).toEqual(want({ op: Op.ADD, rt: 2, rn: SP, rm: 3, flags: SF | ext(Extend.UXTW, 2) }));
+    expect(first('sub w0, w1, w2, uxtb')).toEqual(want({ op: Op.SUB, rt: 0, rn: 1, rm: 2, flags: ext(Extend.UXTB) }));
+    expect(first('cmp x1, x2, sxtx #4')).toEqual(want({ op: Op.SUBS, rt: ZR, rn: 1, rm: 2, flags: SF | ext(Extend.SXTX, 4) }));
+    expect(() => first('add x2, x5, x3, sxtw')).toThrow(/a W register before SXTW/);
+    expect(() => first('add x2, x5, w3, sxtw #5')).toThrow(/a shift amount 0\.\.4/);
   });
 });
 

@@ -9,14 +9,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { enumerateSc, scStates, type ScOptions } from './support/sc-enumerator.ts';
-import { ADDR_SHIFT, AddrMode, Cond, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT } from '../isa/instructions.ts';
+import { ADDR_SHIFT, AddrMode, Cond, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, REG_ZR, SHAMT_SHIFT, Shift, SHTYPE_SHIFT, sizeFlags } from '../isa/instructions.ts';
 import { DATA_BASE } from '../isa/program.ts';
 import { type ObservedVar } from '../litmus/parser.ts';
+import { parseExactJson, UNDECLARED } from '../litmus/state.ts';
 import { parseLitmus, type Program, stateKey } from '../index.ts';
 
 // ---- a tiny hand packer ----
 
-interface Insn { op: Op; rt?: number; rn?: number; rm?: number; flags?: number; imm?: bigint | number; extra?: number }
+/** size: bytes per access of a memory op (default: the register width, 8 with X, 4 without). */
+interface Insn { op: Op; rt?: number; rn?: number; rm?: number; flags?: number; imm?: bigint | number; extra?: number; size?: 1 | 2 | 4 | 8 }
 interface ThreadCode {
   code: Insn[];
   /** Initial registers: a number/bigint value, or a location name (its address). */
@@ -26,6 +28,7 @@ interface ThreadCode {
 const X = FLAG_SF;
 const ZR = REG_ZR;
 const BRANCHES = new Set([Op.B, Op.BCOND, Op.BL, Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ]);
+const MEMORY = new Set([Op.LDR, Op.STR, Op.STXR, Op.LDP, Op.STP, Op.SWP, Op.CAS, Op.LDADD, Op.LDCLR, Op.LDEOR, Op.LDSET, Op.LDSMAX, Op.LDSMIN, Op.LDUMAX, Op.LDUMIN]);
 
 /** Packs threads (branch targets thread-local, a HALT appended to each) and named 8-byte
  * locations (in order from DATA_BASE) into a Program. */
@@ -51,7 +54,9 @@ function build(threads: ThreadCode[], locs: Record<string, bigint | number> = {}
   const code = new Int32Array(all.length * INSN_WORDS);
   all.forEach((i, pc) => {
     const imm = BigInt.asUintN(64, BigInt(i.imm ?? 0));
-    code.set([i.op, i.rt ?? 0, i.rn ?? 0, i.rm ?? 0, i.flags ?? 0, lo(imm), hi(imm), i.extra ?? 0], pc * INSN_WORDS);
+    let flags = i.flags ?? 0;
+    if (MEMORY.has(i.op)) flags |= sizeFlags(i.size ?? ((flags & FLAG_SF) !== 0 ? 8 : 4));
+    code.set([i.op, i.rt ?? 0, i.rn ?? 0, i.rm ?? 0, flags, lo(imm), hi(imm), i.extra ?? 0], pc * INSN_WORDS);
   });
   return {
     name: 'hand-built',
@@ -88,12 +93,17 @@ const cset = (rt: number, c: Cond): Insn => ({ op: Op.CSINC, rt, rn: ZR, rm: ZR,
 function observe(p: Program, ...keys: string[]): ObservedVar[] {
   return keys.map((key) => {
     const m = /^(\d+):X(\d+)$/.exec(key);
-    return m ? { key, kind: 'reg', thread: Number(m[1]), reg: Number(m[2]) } : { key, kind: 'mem', loc: key, addr: p.symbols[key] };
+    return m ? { key, kind: 'reg', thread: Number(m[1]), reg: Number(m[2]), type: UNDECLARED } : { key, kind: 'mem', loc: key, addr: p.symbols[key], type: UNDECLARED };
   });
 }
 
+/** The SC states over `keys`, with the (small) integers as numbers, for readable expectations. */
 function states(p: Program, keys: string[], opts?: ScOptions) {
-  return scStates({ program: p, observed: observe(p, ...keys) }, opts);
+  return small(scStates({ program: p, observed: observe(p, ...keys) }, opts));
+}
+
+function small(states: Record<string, bigint | string>[]): Record<string, number | string>[] {
+  return states.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 /** The single final state of a deterministic (single-thread) program. */
@@ -490,7 +500,7 @@ exists (0:X0=6 /\\ 0:X4=0 /\\ x=8)
  Lfail:           | Lfail:           ;
 exists (0:X5=1 /\\ 1:X5=1 /\\ x=1)
 `, 'cas-sc.litmus');
-    const got = scStates(t);
+    const got = small(scStates(t));
     expect(got).toHaveLength(2);
     expect(got).toEqual(expect.arrayContaining([{ '0:X5': 1, '1:X5': 0, x: 1 }, { '0:X5': 0, '1:X5': 1, x: 2 }]));
   });
@@ -512,8 +522,8 @@ describe('herd7 corpus', () => {
     `SC states are ARMv8-allowed states, with and without the local-step reduction${corpusPresent ? '' : ` (skipped: no corpus at ${corpusDir}; set HANGAR_SHARED_LITMUS to require it)`}`,
     () => {
       expect(corpusPresent, `litmus corpus expected at ${corpusDir}`).toBe(true);
-      const expected = JSON.parse(readFileSync(path.join(corpusDir, 'expected.json'), 'utf8')) as
-        Record<string, { states: Record<string, number | string>[] }>;
+      const expected = parseExactJson(readFileSync(path.join(corpusDir, 'expected.json'), 'utf8')) as
+        Record<string, { states: Record<string, bigint | string>[] }>;
       const files = readdirSync(corpusDir).filter((f) => f.endsWith('.litmus'));
       expect(files.length).toBeGreaterThan(0);
       let enumerated = 0;

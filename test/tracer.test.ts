@@ -21,7 +21,7 @@ describe('tracer', () => {
       const s = trialSeed(12, i);
       if (runTrial(m, s, pf).verdict === 'ok') {
         const st = finalState(t, m, locationNames(t));
-        if (st['0:X0'] === 1 && st['1:X0'] === 1) seed = s;
+        if (st['0:X0'] === 1n && st['1:X0'] === 1n) seed = s;
       }
     }
     expect(seed, 'an LB outcome (needs a promise)').toBeGreaterThanOrEqual(0);

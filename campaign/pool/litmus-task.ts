@@ -30,6 +30,7 @@ export interface LitmusChunk {
   /** In first-seen order within the chunk. */
   histogram: LitmusOutcome['histogram'];
   aborted: number;
+  filtered: number;
   restarts: number;
   /** The chunk's first errors, in trial order (runLitmus keeps at most 5). */
   errors: string[];
@@ -47,7 +48,7 @@ function litmusChunk(task: LitmusTask): LitmusChunk {
     cached = { file: task.file, text: task.text, model: task.model, test, machine: newMachine(test.program, litmusParamsFor(task.model)) };
   }
   const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from, machine: cached.machine, deadline: task.deadline });
-  return { histogram: r.histogram, aborted: r.aborted, restarts: r.restarts, errors: r.errors, ran: r.trials, ...(r.stopped ? { stopped: r.stopped } : {}) };
+  return { histogram: r.histogram, aborted: r.aborted, filtered: r.filtered, restarts: r.restarts, errors: r.errors, ran: r.trials, ...(r.stopped ? { stopped: r.stopped } : {}) };
 }
 
 export const taskHandlers: Record<string, TaskHandler> = {
@@ -59,11 +60,13 @@ export const taskHandlers: Record<string, TaskHandler> = {
 export function mergeChunks(parts: LitmusChunk[]): LitmusChunk {
   const counts = new Map<string, { state: LitmusOutcome['histogram'][number]['state']; count: number }>();
   let aborted = 0;
+  let filtered = 0;
   let restarts = 0;
   let ran = 0;
   const errors: string[] = [];
   for (const p of parts) {
     ran += p.ran;
+    filtered += p.filtered;
     for (const h of p.histogram) {
       const k = stateKey(h.state);
       const e = counts.get(k);
@@ -75,7 +78,7 @@ export function mergeChunks(parts: LitmusChunk[]): LitmusChunk {
     for (const e of p.errors) if (errors.length < 5) errors.push(e);
     if (p.stopped) break;
   }
-  return { histogram: [...counts.values()], aborted, restarts, errors, ran };
+  return { histogram: [...counts.values()], aborted, filtered, restarts, errors, ran };
 }
 
 /** runLitmus on the pool: the same outcome as the in-process run, for every pool size. */
@@ -83,7 +86,7 @@ export async function runLitmusOnPool(pool: TrialPool, t: LitmusTest, src: { fil
   const model = opts.model ?? defaultModel(t);
   const tasks = chunks(opts.trials, pool.jobs).map(({ from, count }): LitmusTask => ({ kind: 'litmus', seed: opts.seed, from, count, file: src.file, text: src.text, model, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) }));
   const m = mergeChunks(await pool.map<LitmusChunk>(tasks));
-  const o = summarise(t, model, opts.seed, m.ran, m.histogram, m.aborted, m.errors, m.restarts);
+  const o = summarise(t, model, opts.seed, m.ran, m.histogram, m.aborted, m.errors, m.restarts, m.filtered);
   if (m.ran < opts.trials) o.stopped = 'time limit';
   return o;
 }

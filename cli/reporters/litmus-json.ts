@@ -2,9 +2,11 @@
 // comparison with a reference when there is one.
 import type { Comparison } from '../../campaign/expectations.ts';
 import type { LitmusOutcome } from '../../campaign/litmus-run.ts';
+import { exactJson } from '../../litmus/state.ts';
 
+/** Values of states are exact integers (beyond 2^53 too). */
 export function litmusJson(o: LitmusOutcome, expected?: Comparison): string {
-  return JSON.stringify({
+  return exactJson({
     test: o.test,
     arch: o.arch,
     model: o.model,
@@ -18,6 +20,7 @@ export function litmusJson(o: LitmusOutcome, expected?: Comparison): string {
     positive: o.observed.positive,
     negative: o.observed.negative,
     aborted: o.aborted,
+    ...(o.filtered ? { filtered: o.filtered } : {}),
     restarts: o.restarts,
     errors: o.errors,
     ...(o.stopped ? { stopped: o.stopped } : {}),

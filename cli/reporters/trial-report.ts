@@ -4,11 +4,11 @@ import { replayCommandLine } from '../../campaign/campaign.ts';
 import type { Workload } from '../../campaign/workload.ts';
 import type { TrialResult } from '../../emu/machine/trial.ts';
 import type { ModelName } from '../../emu/model/memory-model.ts';
-import type { FinalState } from '../../litmus/state.ts';
+import { exactJson, type FinalState } from '../../litmus/state.ts';
 import { stateText } from './litmus-text.ts';
 
 export function litmusTrialJson(test: string, model: ModelName, seed: number, r: TrialResult, state: FinalState | undefined): string {
-  return JSON.stringify({ test, model, seed, verdict: r.verdict, error: r.error, state, traceHash: r.traceHash, attempts: r.attempts, epochs: r.epochs, steps: r.steps }) + '\n';
+  return exactJson({ test, model, seed, verdict: r.verdict, error: r.error, state, traceHash: r.traceHash, attempts: r.attempts, epochs: r.epochs, steps: r.steps }) + '\n';
 }
 
 export function litmusTrialText(test: string, model: ModelName, seed: number, r: TrialResult, state: FinalState | undefined): string {

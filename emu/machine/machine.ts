@@ -108,6 +108,7 @@ export class Machine implements KernelHost {
     this.finalTs = program.threads.map(() => new Int32Array(64));
     this.kernel = new Kernel(this);
     this.exec = new Executor(program.code, this.log, params, this.kernel);
+    this.exec.validLanes = program.validLanes ?? null;
     this.hang = new HangDetector(this.cores, this.log);
     this.promises = new PromiseMaker(this.log.locations);
     this.boundary = alloc(nCores);

@@ -35,6 +35,8 @@ export interface CoreSetup {
 
 export interface WorkerConfig {
   code: Int32Array;
+  /** Program.validLanes (litmus variables' bounds), or null. */
+  validLanes: Int32Array | null;
   locations: number;
   log: { cols: Int32Array[]; capacity: number; gen: number };
   cores: CoreSetup[];
@@ -88,6 +90,7 @@ const api = {
     fault = cfg.fault;
     // The executor's params are replaced before the first epoch (see applySync).
     exec = new Executor(cfg.code, log, undefined as unknown as TrialParams, noKernel);
+    exec.validLanes = cfg.validLanes;
     // Messages of an earlier machine, if any, are stale.
     while (receiveMessageOnPort(sync) !== undefined);
     // The coordinator bumps GO for this machine's first epoch only after configure returns.

@@ -193,6 +193,7 @@ export class ThreadsDriver implements RunPhaseDriver {
     this.errors.clear();
     const configs = this.remotes.map((_, w): WorkerConfig => ({
       code: m.program.code,
+      validLanes: m.program.validLanes ?? null,
       locations: m.log.locations,
       log: { cols: m.log.columns(), capacity: m.log.capacity, gen: this.logGen },
       cores: (w < this.active ? coresOf(w, this.active, n) : []).map((c) => ({ id: c, state: m.cores[c].buffer, buf: m.bufs[c].columns() })),

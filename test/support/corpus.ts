@@ -4,11 +4,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseExactJson, type FinalState } from '../../litmus/state.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ExpectedEntry {
-  states: Record<string, number | string>[];
+  /** Integers are exact (BigInt): mixed-size states hold values beyond 2^53. */
+  states: FinalState[];
   condition: string;
   verdict: 'Allowed' | 'Forbidden';
   herd: 'Ok' | 'No';
@@ -20,10 +22,13 @@ export interface ExpectedEntry {
 
 export interface Corpus {
   dir: string;
-  /** arch folder ('aarch64' | 'x86') -> test name -> expectation */
+  /** corpus folder ('aarch64' | 'x86' | 'aarch64-mixed') -> test name -> expectation */
   expected: Record<string, Record<string, ExpectedEntry>>;
   files: Record<string, string[]>;
 }
+
+/** The corpus folders: single-size AArch64, x86, and mixed-size AArch64 (herd7 -variant mixed). */
+export const CORPORA = ['aarch64', 'x86', 'aarch64-mixed'] as const;
 
 export type CorpusLookup = { corpus: Corpus } | { corpus: undefined; reason: string; mandatory: boolean };
 
@@ -33,10 +38,13 @@ export function findCorpus(): CorpusLookup {
   const mandatory = env !== undefined && env !== '';
   if (!existsSync(dir)) return { corpus: undefined, reason: `herd corpus not found at ${dir}`, mandatory };
   const corpus: Corpus = { dir, expected: {}, files: {} };
-  for (const arch of ['aarch64', 'x86']) {
+  for (const arch of CORPORA) {
     const d = join(dir, arch);
-    if (!existsSync(join(d, 'expected.json'))) continue;
-    corpus.expected[arch] = JSON.parse(readFileSync(join(d, 'expected.json'), 'utf8'));
+    if (!existsSync(join(d, 'expected.json'))) {
+      if (mandatory) return { corpus: undefined, reason: `herd corpus at ${dir} has no ${arch}/expected.json`, mandatory };
+      continue;
+    }
+    corpus.expected[arch] = parseExactJson(readFileSync(join(d, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>;
     corpus.files[arch] = readdirSync(d).filter((f) => f.endsWith('.litmus')).sort().map((f) => join(d, f));
   }
   const n = Object.values(corpus.files).reduce((a, f) => a + f.length, 0);

@@ -10,14 +10,16 @@
 // Semantics (SC: every instruction is one atomic step, in some total order):
 // - Registers: 0..30 = X0..X30, 31 = zero register (reads 0, writes ignored), 32 = SP. A 32-bit
 //   (FLAG_SF clear) write zero-extends into the 64-bit register.
-// - Memory: 8-byte words keyed by address (a multiple of 8); absent words hold 0. A 4-byte
-//   access uses the low (addr & 4 == 0) or high half of the word at addr & ~7 (little-endian).
-//   Misaligned accesses throw.
-// - Exclusives: LDXR sets the thread's monitor to its address. STXR succeeds iff the monitor is
-//   set for that address and no other thread has written that 8-byte word since the LDXR
-//   (another thread's write clears the flag; the thread's own writes do not, as in herd7's
-//   atomicity axiom, which only forbids an external write between the two). Every STXR and
-//   CLREX leaves the monitor clear.
+// - Memory: a byte array, kept as 8-byte little-endian words keyed by address (a multiple of 8);
+//   absent words hold 0. An access of 1, 2, 4 or 8 bytes (the record's size field) must be
+//   aligned (else it throws), so it lies in one word, and it reads or writes all its bytes at
+//   one step of the interleaving (mixed sizes: each access single-copy atomic, memory per
+//   byte). Loads zero-extend, or sign-extend with FLAG_SIGNED, to the register width.
+// - Exclusives: LDXR sets the thread's monitor to its address and size. STXR succeeds iff the
+//   monitor is set for that address and size (a store-exclusive of another size fails, as in
+//   herd7) and no other thread has written a byte of it since the LDXR (another thread's write
+//   clears the flag; the thread's own writes do not, as in herd7's atomicity axiom, which only
+//   forbids an external write between the two). Every STXR and CLREX leaves the monitor clear.
 // - Spurious STXR failure (option `spuriousStxrFailure`, default on): wherever a STXR could
 //   succeed, failing is explored too, because the architecture (and herd7) allow it, so a
 //   straight-line LDXR/STXR whose status register is observed can end with status 1. No bound
@@ -37,9 +39,10 @@
 //   reduction for terminal states; the tests run with it on and off.
 // - Code addresses are instruction indices: BL writes pc + 1 to X30, BR/RET jump to a register's
 //   value. A thread ends at HALT or when its pc reaches the end of the code.
-import { ADDR_MASK, ADDR_SHIFT, AddrMode, F, FLAG_EXCL, FLAG_IMM2, FLAG_SF, INSN_WORDS, NUM_REGS, Op, OP_NAMES, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, Shift, SHTYPE_MASK, SHTYPE_SHIFT } from '../../isa/instructions.ts';
+import { ADDR_MASK, ADDR_SHIFT, AddrMode, EXTEND_MASK, EXTEND_SHIFT, F, FLAG_EXCL, FLAG_EXTEND, FLAG_IMM2, FLAG_SF, FLAG_SIGNED, INSN_WORDS, NUM_REGS, Op, OP_NAMES, REG_ZR, SHAMT_MASK, SHAMT_SHIFT, Shift, SHTYPE_MASK, SHTYPE_SHIFT, SIZE_MASK, SIZE_SHIFT } from '../../isa/instructions.ts';
 import { DATA_BASE } from '../../isa/program.ts';
 import { type Value } from '../../litmus/parser.ts';
+import { typedValue } from '../../litmus/state.ts';
 import { type LitmusTest, type Program } from '../../index.ts';
 
 
@@ -73,7 +76,7 @@ export function enumerateSc(program: Program, opts: ScOptions = {}): ScFinal[] {
     threads: program.threads.map((spec) => {
       const regs = new Array<bigint>(NUM_REGS).fill(0n);
       for (const [reg, lo, hi] of spec.initRegs) if (reg !== REG_ZR) regs[reg] = halves(lo, hi);
-      return thread(endIfPast(program, spec.entry), regs, 0, NO_MONITOR, false, 0);
+      return thread(endIfPast(program, spec.entry), regs, 0, NO_MONITOR, 0, false, 0);
     }),
     mem: initialMemory(program),
   };
@@ -113,24 +116,22 @@ export function enumerateSc(program: Program, opts: ScOptions = {}): ScFinal[] {
 // ---------------------------------------------------------------------------------------------
 // Litmus projection
 
-/** SC final states projected onto the test's observed variables, as herd7 prints them:
- * signed 64-bit numbers, a register holding a location's address as that location's name;
+/** SC final states projected onto the test's observed variables, as herd7 prints them: each
+ * at its declared type, a value holding a location's address as that location's name;
  * deduplicated, sorted, keys in `test.observed` order. */
 export function scStates(test: Pick<LitmusTest, 'program' | 'observed'>, opts: ScOptions = {}): Record<string, Value>[] {
-  const names = new Map<bigint, string>();
-  for (const [name, addr] of Object.entries(test.program.symbols)) names.set(BigInt(addr), name);
+  const names = new Map<number, string>();
+  for (const [name, addr] of Object.entries(test.program.symbols)) names.set(addr, name);
   const byKey = new Map<string, Record<string, Value>>();
+  const typed = (v: bigint, t: (typeof test.observed)[number]['type']): Value =>
+    typedValue(Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)), t, names);
   for (const f of enumerateSc(test.program, opts)) {
     const state: Record<string, Value> = {};
     for (const v of test.observed) {
-      if (v.kind === 'reg') {
-        const raw = v.reg === REG_ZR ? 0n : f.regs[v.thread][v.reg];
-        state[v.key] = names.get(raw) ?? Number(BigInt.asIntN(64, raw));
-      } else {
-        state[v.key] = Number(BigInt.asIntN(64, f.memory.get(v.addr) ?? 0n));
-      }
+      if (v.kind === 'reg') state[v.key] = typed(v.reg === REG_ZR ? 0n : f.regs[v.thread][v.reg], v.type);
+      else state[v.key] = typed((f.memory.get(v.addr - (v.addr & 7)) ?? 0n) >> BigInt(8 * (v.addr & 7)), v.type);
     }
-    byKey.set(JSON.stringify(test.observed.map((v) => state[v.key])), state);
+    byKey.set(test.observed.map((v) => String(state[v.key])).join('|'), state);
   }
   const keys = test.observed.map((v) => v.key);
   return [...byKey.values()].sort((a, b) => compareStates(a, b, keys));
@@ -159,8 +160,9 @@ interface ThreadState {
   readonly regs: bigint[];
   /** N=8, Z=4, C=2, V=1. */
   readonly nzcv: number;
-  /** Address marked by the last LDXR, or NO_MONITOR. */
+  /** Address marked by the last LDXR, or NO_MONITOR, and the size of that LDXR. */
   readonly mon: number;
+  readonly monSize: number;
   /** The marked word has not been written by another thread since the LDXR. */
   readonly monValid: boolean;
   /** Instructions executed on the path that first reached this state (for the step bound only). */
@@ -174,9 +176,9 @@ interface State {
   readonly mem: Map<number, bigint>;
 }
 
-function thread(pc: number, regs: bigint[], nzcv: number, mon: number, monValid: boolean, steps: number): ThreadState {
+function thread(pc: number, regs: bigint[], nzcv: number, mon: number, monSize: number, monValid: boolean, steps: number): ThreadState {
   const valid = mon !== NO_MONITOR && monValid;
-  return { pc, regs, nzcv, mon, monValid: valid, steps, key: `${pc};${nzcv};${mon};${valid ? 1 : 0};${regs.join(',')}` };
+  return { pc, regs, nzcv, mon, monSize, monValid: valid, steps, key: `${pc};${nzcv};${mon};${monSize};${valid ? 1 : 0};${regs.join(',')}` };
 }
 
 /** The key of an interleaving state (registers, memory, pcs), for the visited set. */
@@ -207,6 +209,7 @@ function endIfPast(p: Program, pc: number): number {
 /** Instructions that read or write memory: the only ones whose order between threads matters. */
 const MEMORY_OPS = new Set<Op>([
   Op.LDR, Op.STR, Op.STXR, Op.LDP, Op.STP, Op.SWP, Op.CAS, Op.LDADD, Op.LDCLR, Op.LDEOR, Op.LDSET,
+  Op.LDSMAX, Op.LDSMIN, Op.LDUMAX, Op.LDUMIN,
 ]);
 
 /** A running thread whose next instruction touches no memory, or -1. */
@@ -241,6 +244,7 @@ class Step {
   private readonly regs: bigint[];
   private nzcv: number;
   private mon: number;
+  private monSize: number;
   private monValid: boolean;
   private nextPc: number;
   private mem: Map<number, bigint>;
@@ -254,6 +258,7 @@ class Step {
     this.regs = th.regs.slice();
     this.nzcv = th.nzcv;
     this.mon = th.mon;
+    this.monSize = th.monSize;
     this.monValid = th.monValid;
     this.nextPc = th.pc + 1;
     this.mem = s.mem;
@@ -264,7 +269,7 @@ class Step {
     const old = this.threads[this.t];
     const pc = this.nextPc === DONE ? DONE : endIfPast(this.p, this.nextPc);
     const mon = pc === DONE ? NO_MONITOR : this.mon;
-    this.threads[this.t] = thread(pc, this.regs, this.nzcv, mon, this.monValid, old.steps + 1);
+    this.threads[this.t] = thread(pc, this.regs, this.nzcv, mon, this.monSize, this.monValid, old.steps + 1);
     return { threads: this.threads, mem: this.mem };
   }
 
@@ -295,22 +300,20 @@ class Step {
     if (addr % bytes !== 0) throw new Error(`${this.where()}: misaligned ${bytes}-byte access at 0x${addr.toString(16)}`);
   }
 
+  /** The `bytes` bytes at addr, unsigned. */
   private load(addr: number, bytes: number): bigint {
     this.checkAligned(addr, bytes);
     const word = this.mem.get(addr - (addr & 7)) ?? 0n;
-    if (bytes === 8) return word;
-    return BigInt.asUintN(32, (addr & 4) !== 0 ? word >> 32n : word);
+    return BigInt.asUintN(8 * bytes, word >> BigInt(8 * (addr & 7)));
   }
 
   private store(addr: number, bytes: number, v: bigint): void {
     this.checkAligned(addr, bytes);
     const wordAddr = addr - (addr & 7);
-    let word = BigInt.asUintN(64, v);
-    if (bytes === 4) {
-      const old = this.mem.get(wordAddr) ?? 0n;
-      const half = BigInt.asUintN(32, v);
-      word = (addr & 4) !== 0 ? (old & 0xffffffffn) | (half << 32n) : (old & ~0xffffffffn) | half;
-    }
+    const shift = BigInt(8 * (addr & 7));
+    const field = ((1n << BigInt(8 * bytes)) - 1n) << shift;
+    const old = this.mem.get(wordAddr) ?? 0n;
+    const word = (old & ~field) | ((BigInt.asUintN(8 * bytes, v) << shift) & field);
     if (!this.memCopied) {
       this.mem = new Map(this.mem);
       this.memCopied = true;
@@ -319,11 +322,11 @@ class Step {
     const initialised = wordAddr >= DATA_BASE && wordAddr < DATA_BASE + 8 * this.p.initLo.length;
     if (word === 0n && !initialised) this.mem.delete(wordAddr);
     else this.mem.set(wordAddr, word);
-    // Another thread's exclusive on this word can no longer succeed.
+    // Another thread's exclusive on a byte of this store can no longer succeed.
     for (let i = 0; i < this.threads.length; i++) {
       const o = this.threads[i];
-      if (i !== this.t && o.monValid && o.mon - (o.mon & 7) === wordAddr) {
-        this.threads[i] = thread(o.pc, o.regs, o.nzcv, o.mon, false, o.steps);
+      if (i !== this.t && o.monValid && o.mon < addr + bytes && addr < o.mon + o.monSize) {
+        this.threads[i] = thread(o.pc, o.regs, o.nzcv, o.mon, o.monSize, false, o.steps);
       }
     }
   }
@@ -383,7 +386,9 @@ class Step {
     const op = this.w(F.OP) as Op;
     const flags = this.w(F.FLAGS);
     const bits = (flags & FLAG_SF) !== 0 ? 64 : 32;
-    const bytes = bits / 8;
+    /** Bytes per memory access (the record's size field), and a loaded value extended to bits. */
+    const bytes = 1 << ((flags & SIZE_MASK) >>> SIZE_SHIFT);
+    const ext = (v: bigint): bigint => ((flags & FLAG_SIGNED) !== 0 ? BigInt.asIntN(8 * bytes, v) : v);
     const rt = this.w(F.RT);
     const rn = this.w(F.RN);
     const rm = this.w(F.RM);
@@ -393,7 +398,9 @@ class Step {
     /** Second ALU operand: the immediate, or RM shifted as the flags say. */
     const op2 = (): bigint => (flags & FLAG_IMM2) !== 0
       ? BigInt.asUintN(bits, imm64)
-      : shifted(this.get(rm, bits), (flags & SHTYPE_MASK) >> SHTYPE_SHIFT, (flags & SHAMT_MASK) >> SHAMT_SHIFT, bits);
+      : (flags & FLAG_EXTEND) !== 0
+        ? BigInt.asUintN(bits, extended(this.get(rm, 64), (flags & EXTEND_MASK) >>> EXTEND_SHIFT) << BigInt((flags & SHAMT_MASK) >> SHAMT_SHIFT))
+        : shifted(this.get(rm, bits), (flags & SHTYPE_MASK) >> SHTYPE_SHIFT, (flags & SHAMT_MASK) >> SHAMT_SHIFT, bits);
     const a = (): bigint => this.get(rn, bits);
 
     switch (op) {
@@ -460,8 +467,8 @@ class Step {
 
       case Op.LDR: {
         const addr = this.address();
-        this.set(rt, this.load(addr, bytes), bits);
-        if ((flags & FLAG_EXCL) !== 0) { this.mon = addr; this.monValid = true; }
+        this.set(rt, ext(this.load(addr, bytes)), bits);
+        if ((flags & FLAG_EXCL) !== 0) { this.mon = addr; this.monSize = bytes; this.monValid = true; }
         return;
       }
       case Op.STR: {
@@ -472,7 +479,7 @@ class Step {
       case Op.STXR: {
         const v = this.get(rt, bits);
         const addr = this.address();
-        const ok = !this.forceStxrFail && this.mon === addr && this.monValid;
+        const ok = !this.forceStxrFail && this.mon === addr && this.monSize === bytes && this.monValid;
         if (ok) this.store(addr, bytes, v);
         this.stxrSucceeded = ok;
         this.mon = NO_MONITOR;
@@ -481,8 +488,8 @@ class Step {
       }
       case Op.LDP: {
         const addr = this.address();
-        const v1 = this.load(addr, bytes);
-        const v2 = this.load(addr + bytes, bytes);
+        const v1 = ext(this.load(addr, bytes));
+        const v2 = ext(this.load(addr + bytes, bytes));
         this.set(rt, v1, bits);
         this.set(rm, v2, bits);
         return;
@@ -495,12 +502,16 @@ class Step {
         this.store(addr + bytes, bytes, v2);
         return;
       }
-      case Op.SWP: case Op.LDADD: case Op.LDCLR: case Op.LDEOR: case Op.LDSET: {
+      case Op.SWP: case Op.LDADD: case Op.LDCLR: case Op.LDEOR: case Op.LDSET:
+      case Op.LDSMAX: case Op.LDSMIN: case Op.LDUMAX: case Op.LDUMIN: {
         const addr = this.address();
         const old = this.load(addr, bytes);
-        const s = this.get(rm, bits);
+        const s = BigInt.asUintN(8 * bytes, this.get(rm, bits));
+        const signed = (x: bigint): bigint => BigInt.asIntN(8 * bytes, x);
         const next = op === Op.SWP ? s : op === Op.LDADD ? old + s : op === Op.LDCLR ? old & ~s
-          : op === Op.LDEOR ? old ^ s : old | s;
+          : op === Op.LDEOR ? old ^ s : op === Op.LDSET ? old | s
+          : op === Op.LDSMAX ? (signed(s) > signed(old) ? s : old) : op === Op.LDSMIN ? (signed(s) < signed(old) ? s : old)
+          : op === Op.LDUMAX ? (s > old ? s : old) : s < old ? s : old;
         this.store(addr, bytes, next);
         this.set(rt, old, bits);
         return;
@@ -508,7 +519,7 @@ class Step {
       case Op.CAS: {
         const addr = this.address();
         const old = this.load(addr, bytes);
-        if (old === this.get(rm, bits)) this.store(addr, bytes, this.get(rt, bits));
+        if (old === BigInt.asUintN(8 * bytes, this.get(rm, bits))) this.store(addr, bytes, this.get(rt, bits));
         this.set(rm, old, bits);
         return;
       }
@@ -521,6 +532,12 @@ class Step {
     if (v > BigInt(this.p.length)) throw new Error(`${this.where()}: branch to ${v}, outside the code (0..${this.p.length})`);
     return Number(v);
   }
+}
+
+/** Arm ARM ExtendReg before the shift: the low 8, 16, 32 or 64 bits, zero- or sign-extended. */
+function extended(v: bigint, ext: number): bigint {
+  const width = [8, 16, 32, 64][ext & 3];
+  return ext >= 4 ? BigInt.asIntN(width, v) : BigInt.asUintN(width, v);
 }
 
 /** Arm ARM ShiftReg on a `bits`-wide value. */
