@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ownLitmusFiles } from './support/own-litmus.ts';
 import { litmusParamsFor, newMachine, readLitmus, runLitmus, runTrial, trialSeed } from '../index.ts';
+import { exactJson } from '../litmus/state.ts';
 
 const files = ownLitmusFiles();
 
@@ -27,9 +28,9 @@ describe('determinism', () => {
       const t = readLitmus(f);
       const a = runLitmus(t, { trials: 300, seed: 5 });
       const b = runLitmus(t, { trials: 300, seed: 5 });
-      expect(JSON.stringify(b.histogram)).toBe(JSON.stringify(a.histogram));
+      expect(exactJson(b.histogram)).toBe(exactJson(a.histogram));
       const c = runLitmus(t, { trials: 300, seed: 6 });
-      if (a.histogram.length > 1 && JSON.stringify(c.histogram) !== JSON.stringify(a.histogram)) differ++;
+      if (a.histogram.length > 1 && exactJson(c.histogram) !== exactJson(a.histogram)) differ++;
     }
     // Tests with several outcomes: another seed must give another histogram for nearly all.
     const multi = files.filter((f) => runLitmus(readLitmus(f), { trials: 300, seed: 5 }).histogram.length > 1).length;
@@ -43,8 +44,8 @@ describe('determinism', () => {
     const first = runLitmus(t, { trials: 120, seed: 3 });
     const rest = runLitmus(t, { trials: 80, seed: 3, from: 120 });
     const merged = new Map<string, number>();
-    for (const h of [...first.histogram, ...rest.histogram]) merged.set(JSON.stringify(h.state), (merged.get(JSON.stringify(h.state)) ?? 0) + h.count);
-    const direct = new Map(whole.histogram.map((h) => [JSON.stringify(h.state), h.count] as const));
+    for (const h of [...first.histogram, ...rest.histogram]) merged.set(exactJson(h.state), (merged.get(exactJson(h.state)) ?? 0) + h.count);
+    const direct = new Map(whole.histogram.map((h) => [exactJson(h.state), h.count] as const));
     expect(merged).toEqual(direct);
   });
 });

@@ -1,10 +1,12 @@
 // hangar's own litmus tests (programs/litmus) against their documented verdicts
 // (programs/litmus/verdicts.json, each with its source): a Forbidden outcome must never be
-// observed, an Allowed one must be found. Runs everywhere, without the herd corpus.
+// observed, an Allowed one must be found; where herd7's complete set of allowed states is
+// recorded (the mixed-size tests), every state reached must be in it and every state in it
+// reached. Runs everywhere, without the herd corpus.
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ownLitmusFiles, ownVerdicts } from './support/own-litmus.ts';
-import { readLitmus, runLitmus } from '../index.ts';
+import { readLitmus, runLitmus, stateKey } from '../index.ts';
 
 const TRIALS = 3000;
 
@@ -24,10 +26,18 @@ describe("hangar's own litmus tests", () => {
       const t = readLitmus(f);
       const v = verdicts[name];
       expect(t.name).toBe(name);
-      expect(t.condition.quantifier).toBe('exists');
+      // Without herd's states the verdict of an `exists` is the test; with them, the states.
+      if (v.states === undefined) expect(t.condition.quantifier).toBe('exists');
       const r = runLitmus(t, { model: v.model, trials: TRIALS, seed: 11 });
       expect(r.errors).toEqual([]);
       expect(r.observed.verdict, `${name} under ${v.model}: ${v.why}`).toBe(v.verdict);
+      if (v.states !== undefined) {
+        const exact = (s: Record<string, number | string>): string => stateKey(Object.fromEntries(Object.entries(s).map(([k, x]) => [k, typeof x === 'number' ? BigInt(x) : x])));
+        const allowed = new Set(v.states.map(exact));
+        const seen = new Set(r.histogram.map((h) => stateKey(h.state)));
+        expect([...seen].filter((s) => !allowed.has(s)), `${name}: states herd7 forbids`).toEqual([]);
+        expect([...allowed].filter((s) => !seen.has(s)), `${name}: herd7 states never reached`).toEqual([]);
+      }
     });
   }
 });

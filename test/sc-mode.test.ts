@@ -37,7 +37,10 @@ describe('SC mode equals the exhaustive SC enumerator', () => {
   if (corpus) {
     // A deterministic sample of the corpus keeps this file short (the conformance suite runs
     // all), of the tests small enough for the enumerator.
-    const tests = corpus.files.aarch64.filter((_, i) => i % 6 === 0).map((f) => readLitmus(f)).filter(small);
+    const tests = [
+      ...corpus.files.aarch64.filter((_, i) => i % 6 === 0),
+      ...(corpus.files['aarch64-mixed'] ?? []).filter((_, i) => i % 4 === 0),
+    ].map((f) => readLitmus(f)).filter(small);
     it('has corpus tests to check', () => {
       expect(tests.length).toBeGreaterThan(10);
     });

@@ -8,6 +8,7 @@ import { corpusOrSkipReason } from './support/corpus.ts';
 import { ownLitmusFiles, ownVerdicts } from './support/own-litmus.ts';
 import { ThreadsDriver, threadsMachine } from '../emu/threads/threads-driver.ts';
 import { assemble, conditionHolds, defaultModel, finalState, litmusParamsFor, type LitmusTest, loadWorkload, locationNames, Machine, MODELS, type ParamsFor, type Program, programParams, readLitmus, runTrial, stateKey, trialSeed } from '../index.ts';
+import { exactJson } from '../litmus/state.ts';
 
 const WORKER_COUNTS = [1, 2, 4];
 
@@ -138,7 +139,7 @@ describe('threads layout: soundness', () => {
         ok++;
         const s = finalState(t, m, byAddr);
         const holds = conditionHolds({ quantifier: 'exists', prop: t.condition.prop }, [s]).verdict === 'Allowed';
-        expect(holds, `${t.name}: forbidden state ${JSON.stringify(s)} reached in the threads layout (seed ${r.seed})`).toBe(false);
+        expect(holds, `${t.name}: forbidden state ${exactJson(s)} reached in the threads layout (seed ${r.seed})`).toBe(false);
       }
       expect(ok).toBeGreaterThan(90);
     }
@@ -159,7 +160,7 @@ describe('threads layout: soundness', () => {
         const r = runTrial(m, trialSeed(32, i), pf);
         if (r.verdict !== 'ok') continue;
         const s = finalState(t, m, byAddr);
-        expect(allowed.has(stateKey(s)), `${t.name}: state ${JSON.stringify(s)} is not allowed by herd (seed ${r.seed})`).toBe(true);
+        expect(allowed.has(stateKey(s)), `${t.name}: state ${exactJson(s)} is not allowed by herd (seed ${r.seed})`).toBe(true);
       }
     }
   });

@@ -20,6 +20,8 @@ export interface OwnVerdict {
   family: string;
   why: string;
   source: string;
+  /** herd7's complete set of allowed final states, where recorded (the mixed-size tests). */
+  states?: Record<string, number | string>[];
 }
 
 export function ownVerdicts(): Record<string, OwnVerdict> {
