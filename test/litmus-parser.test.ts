@@ -9,7 +9,8 @@ import { Barrier, F, FLAG_ACQ, FLAG_REL, FLAG_SF, INSN_WORDS, Op, REG_ZR } from 
 import { DATA_BASE } from '../isa/program.ts';
 import { type Condition, evalProp, printCondition } from '../litmus/condition.ts';
 import { type Value } from '../litmus/parser.ts';
-import { parseExactJson, UNDECLARED } from '../litmus/state.ts';
+import { exactJson, parseExactJson, typedValue, UNDECLARED } from '../litmus/state.ts';
+import { locationNames, runLitmus } from '../campaign/litmus-run.ts';
 import { conditionHolds, parseLitmus, type Program, readLitmus, SourceError } from '../index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -451,3 +452,104 @@ describe('malformed litmus files', () => {
   });
 });
 
+
+// ---- mixed sizes: typed declarations, exact values, filter, observation-only tests ----------
+
+describe('typed declarations and exact values', () => {
+  const text = `AArch64 typed
+{ uint8_t x=0x1ff; int16_t y=-2; int64_t *p=x; int *q = y; uint32_t 0:X2=0x1010101; int64_t 0:X0; 0:X1=x; }
+ P0 ;
+ LDRSB X0,[X1] ;
+locations [x; y; p; q; 0:X2;]
+exists (0:X0=-1 /\\ x=-1 /\\ 0:X2=0x1000000000000000)
+`;
+  const t = parseLitmus(text, 'typed.litmus');
+  const p = t.program;
+  const byKey = Object.fromEntries(t.observed.map((o) => [o.key, o]));
+
+  it('stores each initial value little-endian at its declared size, each variable in its own 8-byte slot', () => {
+    expect(memWord(p, p.symbols.x)).toBe(0xffn); // truncated to one byte
+    expect(memWord(p, p.symbols.y)).toBe(0xfffen);
+    expect(memWord(p, p.symbols.p)).toBe(BigInt(p.symbols.x));
+    expect(memWord(p, p.symbols.q)).toBe(BigInt(p.symbols.y));
+    for (const v of ['x', 'y', 'p', 'q']) expect((p.symbols[v] - DATA_BASE) % 8).toBe(0);
+    expect(p.threads[0].initRegs).toContainEqual([2, 0x1010101, 0]);
+  });
+
+  it('bounds each declared variable to its bytes', () => {
+    const lanes = (v: string): number => p.validLanes![(p.symbols[v] - DATA_BASE) / 8];
+    expect([lanes('x'), lanes('y'), lanes('p'), lanes('q')]).toEqual([0x01, 0x03, 0xff, 0xff]);
+  });
+
+  it('observes every variable at its type, and normalizes condition constants to it', () => {
+    expect(byKey.x.type).toEqual({ bytes: 1, signed: false, pointer: false });
+    expect(byKey.y.type).toEqual({ bytes: 2, signed: true, pointer: false });
+    expect(byKey.p.type).toEqual({ bytes: 8, signed: false, pointer: true });
+    expect(byKey['0:X0'].type).toEqual({ bytes: 8, signed: true, pointer: false });
+    expect(byKey['0:X2'].type).toEqual({ bytes: 4, signed: false, pointer: false });
+    // x=-1 of a uint8_t is 255; 0:X2 (uint32_t) = 2^60 truncates to 0; a 64-bit signed -1 stays.
+    expect(printCondition(t.condition)).toBe('exists (0:X0=-1 /\\ [x]=255 /\\ 0:X2=0)');
+  });
+
+  it('prints values at their type exactly, addresses as names', () => {
+    const names = locationNames(t);
+    expect(typedValue(-1, -1, byKey['0:X0'].type, names)).toBe(-1n);
+    expect(typedValue(0x01010101, 0x03030303, UNDECLARED, names)).toBe(0x0303030301010101n);
+    expect(typedValue(-1, -1, { bytes: 8, signed: false, pointer: false }, names)).toBe(0xffffffffffffffffn);
+    expect(typedValue(0xfffe, 0, byKey.y.type, names)).toBe(-2n);
+    expect(typedValue(p.symbols.x, 0, byKey.p.type, names)).toBe('x');
+  });
+
+  it('runs: a sign-extending byte load, final memory at the declared types', () => {
+    const r = runLitmus(t, { trials: 5, seed: 1 });
+    expect(r.errors).toEqual([]);
+    expect(r.histogram.map((h) => h.state)).toEqual([{ '0:X0': -1n, x: 255n, y: -2n, p: 'x', q: 'y', '0:X2': 0x1010101n }]);
+  });
+
+  it('reads 64-bit condition constants exactly (beyond 2^53)', () => {
+    const c = parseLitmus('AArch64 big\n{ uint64_t x; 0:X1=x; uint64_t 0:X0=0x0101010101010101; }\n P0 ;\n STR X0,[X1] ;\nexists (x=0x101010101010101)\n', 'big.litmus');
+    expect(printCondition(c.condition)).toBe('exists ([x]=72340172838076673)');
+    const r = runLitmus(c, { trials: 3, seed: 1 });
+    expect(r.histogram[0].state).toEqual({ x: 72340172838076673n });
+    expect(r.observed.ok).toBe(true);
+    expect(exactJson(r.histogram[0].state)).toBe('{"x":72340172838076673}');
+  });
+
+  it('takes a test with only a locations list as forall (true)', () => {
+    const c = parseLitmus('AArch64 obs\n{ 0:X1=x; }\n P0 ;\n MOV W0,#1 ;\n STR W0,[X1] ;\nlocations [x; 0:X0;]\n', 'obs.litmus');
+    expect(printCondition(c.condition)).toBe('forall (true)');
+    expect(c.observed.map((o) => o.key)).toEqual(['x', '0:X0']);
+  });
+
+  it('counts only the trials whose final state passes the filter (herd: filter is not observed)', () => {
+    const c = parseLitmus(`AArch64 filt
+{ 0:X1=x; 1:X1=x; }
+ P0          | P1          ;
+ MOV W0,#1   | LDR W0,[X1] ;
+ STR W0,[X1] | LDR W2,[X1] ;
+filter (1:X0=1)
+exists (1:X2=0)
+`, 'filt.litmus');
+    expect(c.filter).toBeDefined();
+    expect(c.observed.map((o) => o.key)).toEqual(['1:X2']);
+    const r = runLitmus(c, { trials: 300, seed: 2 });
+    expect(r.filtered).toBeGreaterThan(0);
+    expect(r.histogram.map((h) => h.state)).toEqual([{ '1:X2': 1n }]);
+    expect(r.histogram[0].count + r.filtered).toBe(300);
+  });
+
+  it('gives an error verdict naming the instruction for an unaligned access and one past a variable', () => {
+    const bad = (code: string): string => {
+      const c = parseLitmus(`AArch64 bad\n{ uint16_t x; 0:X1=x; }\n P0 ;\n ${code} ;\nexists (x=0)\n`, 'bad.litmus');
+      const r = runLitmus(c, { trials: 1, seed: 1 });
+      expect(r.errors).toHaveLength(1);
+      return r.errors[0];
+    };
+    expect(bad('LDRH W0,[X1,#1]')).toMatch(/bad\.litmus:4:2: core 0: misaligned 2-byte access .* \(at 'LDRH W0,\[X1,#1\]'\)/);
+    expect(bad('LDR W0,[X1]')).toMatch(/4-byte access to 0x[0-9a-f]+ reaches past the variable there \(at 'LDR W0,\[X1\]'\)/);
+  });
+
+  it('refuses an unknown type', () => {
+    expect(() => parseLitmus('AArch64 t\n{ float x; }\n P0 ;\n NOP ;\nexists (x=0)\n', 't.litmus')).toThrow(/unknown type 'float'/);
+  });
+});
