@@ -1,6 +1,6 @@
 // The explanation of a hang tells the reordering in the program's terms.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkload, newMachine, replay, runTrial, trialSeed } from '../index.ts';
+import { finalState, litmusParamsFor, loadWorkload, locationNames, newMachine, parseLitmus, replay, runTrial, trialSeed } from '../index.ts';
 
 describe('explanation of qemu-event/v7.2 on armv8-llsc', () => {
   const w = loadWorkload('qemu-event/v7.2', { target: 'armv8-llsc' });
@@ -36,5 +36,37 @@ describe('explanation of qemu-event/v7.2 on armv8-llsc', () => {
     expect(text).toMatch(/read ev_value = 0 .* in qemu_event_set/);
     // Both cores end asleep, and the report says where.
     expect(text).toMatch(/core \d .* blocked: futex wait on 0x[0-9a-f]+ \(ev_value\)/);
+  });
+});
+
+describe('explanation of a mixed-size read', () => {
+  // P0's word read may take bytes 0-1 from P1's first halfword store and bytes 2-3 from the
+  // initial value; P1's second store then overwrites bytes 2-3.
+  const t = parseLitmus(`AArch64 mixed-explain
+{ uint32_t x; 0:X0=x; 1:X0=x; }
+ P0          | P1              ;
+ LDR W2,[X0] | MOV W1,#1       ;
+             | STRH W1,[X0]    ;
+             | DMB ISH         ;
+             | STRH W1,[X0,#2] ;
+exists (0:X2=1)
+`, 'mixed-explain.litmus');
+  const pf = litmusParamsFor('armv8');
+
+  it('names which bytes of the read came from which store', () => {
+    const m = newMachine(t.program, pf);
+    let seed = -1;
+    for (let i = 0; i < 3000 && seed < 0; i++) {
+      const s = trialSeed(9, i);
+      if (runTrial(m, s, pf).verdict === 'ok' && finalState(t, m, locationNames(t))['0:X2'] === 1n) seed = s;
+    }
+    expect(seed, 'a trial where the word read took one halfword store').toBeGreaterThanOrEqual(0);
+    const { explanation: e, events } = replay(t.program, pf, seed);
+    const read = events.find((x) => x.kind === 'read' && x.core === 0);
+    expect(read).toMatchObject({ off: 0, size: 4, value: 1n });
+    const text = e.lines.join('\n');
+    expect(text).toMatch(/core 0 \(P0\) read x = 1 at mixed-explain\.litmus:4 'LDR W2,\[X0\]'/);
+    expect(text).toMatch(/its bytes: bytes 0-1 from core 1 \(P1\)'s mixed-explain\.litmus:5 'STRH W1,\[X0\]', bytes 2-3 from the initial value\./);
+    expect(text).toMatch(/overwritten: core 1 \(P1\)'s mixed-explain\.litmus:7 'STRH W1,\[X0,#2\]' .*, which wrote x = 65537/);
   });
 });
