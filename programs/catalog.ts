@@ -105,6 +105,9 @@ export const PROGRAMS: readonly ProgramEntry[] = [
   entry('bh-enqueue/v1-patch', 3, NO_HANG,
     'control: bh-enqueue/v7.2 plus the smp_mb__after_rmw after fetch_or and fetch_and proposed in v1 of the 2023 series (dropped in v2)',
     BH_HANG),
+  entry('qspinlock/correct', 2, NO_HANG,
+    'a queued spinlock in the shape of Linux\'s qspinlock: 32-bit CAS fast path, 16-bit tail exchange and byte store of the locked byte in the MCS slow path, store-release of the locked byte to unlock, all on one lock word; its harness checks mutual exclusion (programs/qspinlock/README.md)',
+    'a core spins forever in the slow path waiting for the lock word, its MCS node or its successor'),
 ];
 
 export function findProgram(name: string): ProgramEntry | undefined {
