@@ -35,7 +35,7 @@ const { ReadOrd, loadOrdering, storeReleases } = mm;
 type ReadOrd = mm.ReadOrd;
 const { below, chance, Stream } = prng;
 const { addc, shift, max, R, LO, HI } = arith;
-const { MAX_PLAN, S, laneMask } = cs;
+const { MAX_PLAN, S } = cs;
 const { LookaheadWrites, OWN_LATEST } = la;
 const { Mode, Step } = phase;
 type Mode = phase.Mode;
@@ -174,7 +174,7 @@ export abstract class MemoryAccess implements Execution {
     this.aLoc = off >>> 3;
     this.aOff = off & 7;
     this.aSize = size;
-    this.aMask = laneMask(off & 7, size);
+    this.aMask = size === 8 ? 0xff : ((1 << size) - 1) << (off & 7);
     const valid = this.validLanes;
     if (valid !== null && (valid[off >>> 3] & this.aMask) !== this.aMask) {
       this.fail(`${size}-byte access to 0x${(lo >>> 0).toString(16)} reaches past the variable there`, c);
@@ -386,7 +386,8 @@ export abstract class MemoryAccess implements Execution {
   private read(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step {
     const loc = this.aLoc, R = this.aMask;
     const cm = c.cmask[loc], sh = this.log.shape[loc];
-    if (c.split[loc] !== 0 || (cm !== 0 && cm !== R) || (sh !== 0 && sh !== R)) return this.readMixed(c, sf, signed, ord, ex, noret);
+    // (A split granule's cmask is CMASK_SPLIT, which equals no footprint.)
+    if ((cm !== 0 && cm !== R) || (sh !== 0 && sh !== R)) return this.readMixed(c, sf, signed, ord, ex, noret);
     const st = c.s;
     const pre = this.readPre(c, ord);
     let m: number;
@@ -444,10 +445,13 @@ export abstract class MemoryAccess implements Execution {
     }
     st[S.V_CAP] = max(st[S.V_CAP], this.aP);
     if (ex) this.setMonitor(c, post, m, null);
-    if (this.observer !== null) {
-      for (let k = 0; k < 8; k++) this.rLanes[k] = m;
-      this.observer.read(this, c, loc, this.aOff, this.aSize, m);
-    }
+    if (this.observer !== null) this.observeRead(c, m);
+  }
+
+  /** Reports a uniform read of message m to the observer (every byte from m). */
+  private observeRead(c: CoreState, m: number): void {
+    this.rLanes.fill(m);
+    this.observer!.read(this, c, this.aLoc, this.aOff, this.aSize, m);
   }
 
   /** LDXR: the monitor holds the address, size, post view and per-lane timestamps read (m, or
@@ -458,8 +462,21 @@ export abstract class MemoryAccess implements Execution {
     st[S.XCL_ADDR] = this.aAddr;
     st[S.XCL_SIZE] = this.aSize;
     st[S.XCL_V] = post;
+    if (lanes === null) {
+      st[S.XCL_LANES] = 0;
+      st[S.XCL_TS] = m;
+      return;
+    }
+    st[S.XCL_LANES] = 1;
     const R = this.aMask;
-    for (let k = 0; k < 8; k++) st[S.XCL_TS + k] = ((R >> k) & 1) !== 0 ? (lanes === null ? m : lanes[k]) : 0;
+    for (let k = 0; k < 8; k++) st[S.XCL_TS + k] = ((R >> k) & 1) !== 0 ? lanes[k] : 0;
+  }
+
+  /** atomLanes from the monitor (every lane the one timestamp of a uniform read). */
+  protected monitorLanes(c: CoreState): void {
+    const st = c.s;
+    if (st[S.XCL_LANES] === 0) this.atomLanes.fill(st[S.XCL_TS]);
+    else for (let k = 0; k < 8; k++) this.atomLanes[k] = st[S.XCL_TS + k];
   }
 
   // ---------------------------------------------------------------- writes
@@ -487,6 +504,17 @@ export abstract class MemoryAccess implements Execution {
       if (best === 0 || p < best) best = p;
     }
     return best;
+  }
+
+  /** otherWriteBetween when every lane was read from message `from` (a uniform RMW). */
+  protected otherWriteAfter(c: CoreState, loc: number, R: number, from: number, to: number): boolean {
+    const log = this.log;
+    let m = log.latest[loc];
+    while (m > from) {
+      if (m < to && log.tid[m] !== c.id && (log.mask[m] & R) !== 0) return true;
+      m = log.prev[m];
+    }
+    return false;
   }
 
   /** Is there a message by another core covering a lane k of R of loc, with timestamp in
@@ -534,7 +562,17 @@ export abstract class MemoryAccess implements Execution {
     }
     if (this.observer !== null) this.observer.write(this, c, loc, t);
     this.wTs = t;
-    if (!c.wrote(loc, R, t, max(aV, dV), max(aP, dP), ex ? 1 : 0, x)) return this.laneTablesFull(c);
+    const cm = c.cmask[loc];
+    if (cm === R || cm === 0) {
+      // Compact (the uniform case, inline): this footprint is the only one the core used here.
+      c.cmask[loc] = R;
+      c.coh[loc] = t;
+      c.fwdTs[loc] = t;
+      c.fwdV[loc] = max(aV, dV);
+      c.fwdP[loc] = max(aP, dP);
+      c.fwdEx[loc] = ex ? 1 : 0;
+      c.fwdX[loc] = x;
+    } else if (!c.wrote(loc, R, t, max(aV, dV), max(aP, dP), ex ? 1 : 0, x)) return this.laneTablesFull(c);
     st[S.V_WO] = max(st[S.V_WO], t);
     st[S.V_CAP] = max(st[S.V_CAP], aP);
     if (rel) st[S.V_REL] = max(st[S.V_REL], t);

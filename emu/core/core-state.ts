@@ -23,6 +23,8 @@ export enum S {
   XCL_ADDR,
   XCL_SIZE,
   XCL_V,
+  /** 0: every lane was read from the one message XCL_TS; 1: per lane, XCL_TS + lane. */
+  XCL_LANES,
   XCL_TS,
   XCL_TS_END = XCL_TS + 8,
   /** Consecutive spurious store-exclusive failures. */
@@ -54,9 +56,12 @@ export enum S {
  * are appended with final timestamps, and pruning waits until no promise is outstanding.
  */
 export const TIMESTAMP_SLOTS: readonly S[] = [
-  S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_V,
-  S.XCL_TS, S.XCL_TS + 1, S.XCL_TS + 2, S.XCL_TS + 3, S.XCL_TS + 4, S.XCL_TS + 5, S.XCL_TS + 6, S.XCL_TS + 7,
+  S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_V, S.XCL_TS,
 ];
+
+/** The monitor's other lane timestamps: timestamps too, but meaningful (and renumbered) only
+ * while S.XCL_LANES is 1 (a mixed-size load-exclusive). */
+export const XCL_LANE_SLOTS: readonly S[] = [S.XCL_TS + 1, S.XCL_TS + 2, S.XCL_TS + 3, S.XCL_TS + 4, S.XCL_TS + 5, S.XCL_TS + 6, S.XCL_TS + 7];
 
 /** Orders everything after it behind view v: raises the core's read and write floors (vRn,
  * vWn). An acquire, a wake-up that hands a waker's views over, a locked RMW. */
@@ -92,6 +97,9 @@ export const L_COH = 0, L_FWD_TS = 1, L_FWD_V = 2, L_FWD_P = 3, L_FWD_EX = 4, L_
 export const SLOT_WORDS = 1 + 8 * LANE_WORDS;
 /** Lane-table slots per core: granules one core may access with more than one footprint. */
 export const MAX_SPLIT = 4096;
+/** cmask of a split granule: equal to no footprint, so one compare sends an access to the
+ * lane table (and the uniform paths test cmask alone). */
+export const CMASK_SPLIT = 0x100;
 
 /** The lane mask of an access of `size` bytes at byte `off` of its granule. */
 export function laneMask(off: number, size: number): number {
@@ -126,7 +134,7 @@ export class CoreState {
   readonly fwdEx: Int32Array;
   /** Post view of the read of that RMW. */
   readonly fwdX: Int32Array;
-  /** The lane mask of every access to the granule so far (0 = never accessed). */
+  /** The lane mask of every access to the granule so far (0 = never accessed; CMASK_SPLIT once split). */
   readonly cmask: Int32Array;
   /** 1 + lane-table slot of a split granule, 0 while compact. */
   readonly split: Int32Array;
@@ -218,7 +226,7 @@ export class CoreState {
       L[b + L_FWD_EX] = on ? this.fwdEx[g] : 0;
       L[b + L_FWD_X] = on ? this.fwdX[g] : 0;
     }
-    this.cmask[g] = 0xff;
+    this.cmask[g] = CMASK_SPLIT;
     return base;
   }
 
@@ -253,7 +261,7 @@ export class CoreState {
    */
   wrote(g: number, R: number, t: number, v: number, p: number, ex: number, x: number): boolean {
     const m = this.cmask[g];
-    if (this.split[g] === 0 && (m === 0 || m === R)) {
+    if (m === 0 || m === R) {
       this.cmask[g] = R;
       this.coh[g] = t;
       this.fwdTs[g] = t;
@@ -285,7 +293,7 @@ export class CoreState {
    */
   readLanes(g: number, R: number, ts: Int32Array): boolean {
     const m = this.cmask[g];
-    if (this.split[g] === 0 && (m === 0 || m === R)) {
+    if (m === 0 || m === R) {
       let t = -1, uniform = true;
       for (let k = 0; k < 8; k++) {
         if (((R >> k) & 1) === 0) continue;

@@ -35,6 +35,13 @@ export abstract class MixedAccess extends MemoryAccess {
   private colTs = new Int32Array(32);
   private colMask = new Int32Array(32);
   private colProm = new Uint8Array(32);
+  /** Per collected message: the lanes on which fairness lets a read take it. */
+  private colFair = new Int32Array(32);
+  /** Per lane, during the walk: the last message collected covering it, and the index of the
+   * lane's coherence point among the collected; during the points: a cursor. */
+  private readonly laneSucc = new Int32Array(8);
+  private readonly cohIdx = new Int32Array(8);
+  private readonly lanePtr = new Int32Array(8);
   /** Per lane of the footprint: the core's coherence point and forwarded write. */
   protected readonly laneCoh = new Int32Array(8);
   protected readonly laneFwd = new Int32Array(8);
@@ -65,34 +72,58 @@ export abstract class MixedAccess extends MemoryAccess {
   protected tuples(c: CoreState, pre: number): number {
     const log = this.log;
     const g = this.aLoc, R = this.aMask, n = this.n;
+    const horizon = this.params.fairnessEpochs;
     let allBuffered = true;
+    let done = 0; // lanes whose older messages can no longer be read
     for (let k = 0; k < 8; k++) {
       if (((R >> k) & 1) === 0) continue;
       this.laneCoh[k] = c.lane(g, k, L_COH);
       this.laneFwd[k] = c.lane(g, k, L_FWD_TS);
+      this.laneSucc[k] = -1;
+      this.cohIdx[k] = -1;
       if (this.laneCoh[k] <= n) allBuffered = false;
+      else done |= 1 << k; // an own buffered write: always the one choice
     }
     if (allBuffered) {
       for (let k = 0; k < 8; k++) this.tup[k] = ((R >> k) & 1) !== 0 ? this.laneCoh[k] : 0;
       return -1;
     }
     const preC = pre > n ? n : pre;
-    // The messages overlapping R, newest first, down to where every lane has one at or below
-    // pre (or to the initial value).
-    let na = 0, covered = 0, exhausted = false;
+    // The messages overlapping R, newest first, with the lanes on which each is fair to read
+    // (the lane's newest eligible message, or its successor on the lane is within the
+    // horizon: emu/README.md §Fairness, per byte). The walk ends at the initial value, or once
+    // every lane is done: it reached a message at or below pre, below the lane's coherence
+    // point, or too old to read (then every older one on the lane is too).
+    let na = 0, eligible = 0, exhausted = false;
     for (let m = log.latest[g]; ; m = log.prev[m]) {
       if (m === 0) { exhausted = true; break; }
       const mk = log.mask[m] & R;
       if (mk === 0) continue;
       if (na === this.colTs.length) this.growCollected();
+      const prom = this.isOwnPromise(c, m);
+      let fair = 0;
+      for (let k = 0; k < 8; k++) {
+        if (((mk >> k) & 1) === 0) continue;
+        const ok = ((eligible >> k) & 1) === 0 || this.epoch - log.tick[this.laneSucc[k]] < horizon;
+        if (ok) fair |= 1 << k;
+        if (m === this.laneCoh[k]) this.cohIdx[k] = na;
+        if (m <= preC || m < this.laneCoh[k] || !ok) done |= 1 << k;
+        this.laneSucc[k] = m;
+        if (!prom) eligible |= 1 << k;
+      }
       this.colTs[na] = m;
       this.colMask[na] = mk;
-      this.colProm[na] = this.isOwnPromise(c, m) ? 1 : 0;
+      this.colProm[na] = prom ? 1 : 0;
+      this.colFair[na] = fair;
       na++;
-      if (m <= preC) {
-        covered |= mk;
-        if (covered === R) break;
-      }
+      if ((done & R) === R) break;
+    }
+    // The initial value of each lane: fair as the next message would be.
+    let initFair = 0;
+    for (let k = 0; k < 8; k++) {
+      if (((R >> k) & 1) === 0) continue;
+      if (((eligible >> k) & 1) === 0 || this.epoch - log.tick[this.laneSucc[k]] < horizon) initFair |= 1 << k;
+      this.lanePtr[k] = 0;
     }
     let points = 0;
     while (points < na && this.colTs[points] > preC) points++;
@@ -102,22 +133,37 @@ export abstract class MixedAccess extends MemoryAccess {
       const from = j < points ? j : points;
       if (nt * 8 + 8 > this.tup.length) this.growTuples();
       const base = nt * 8;
-      let ok = true;
-      for (let k = 0; k < 8 && ok; k++) {
+      // 0: feasible; 1: not (an own promise in the way: a lower point may skip it); 2: not,
+      // and no lower point is (coherence, fairness: both only get worse as P falls).
+      let bad = 0;
+      for (let k = 0; k < 8 && bad !== 2; k++) {
         if (((R >> k) & 1) === 0) { this.tup[base + k] = 0; continue; }
         const ck = this.laneCoh[k];
-        if (ck > n || (this.laneFwd[k] === ck && ck !== 0 && ck > P)) { this.tup[base + k] = ck; continue; }
-        let idx = -1;
-        for (let i = from; i < na; i++) if (((this.colMask[i] >> k) & 1) !== 0) { idx = i; break; }
-        const t = idx >= 0 ? this.colTs[idx] : 0;
-        if (idx < 0 && !exhausted) ok = false; // cannot happen: the walk covered every lane
-        else if (t < ck) ok = false;
-        else if (idx >= 0 && this.colProm[idx] !== 0) ok = false;
-        else if (t === 0 && ((log.initGone[g] >> k) & 1) !== 0) ok = false;
-        else if (!this.fairOnLane(k, idx, na)) ok = false;
+        if (ck > n) { this.tup[base + k] = ck; continue; }
+        if (this.laneFwd[k] === ck && ck !== 0 && ck > P) {
+          // Forced forwarding: the own latest write, which must itself be fair to read.
+          const ci = this.cohIdx[k];
+          if (ci < 0 || ((this.colFair[ci] >> k) & 1) === 0) bad = 2;
+          this.tup[base + k] = ck;
+          continue;
+        }
+        // The newest collected message at or below P covering k (lanePtr only moves down).
+        let i = this.lanePtr[k];
+        if (i < from) i = from;
+        while (i < na && ((this.colMask[i] >> k) & 1) === 0) i++;
+        this.lanePtr[k] = i;
+        if (i === na) {
+          if (!exhausted || ((log.initGone[g] >> k) & 1) !== 0 || ((initFair >> k) & 1) === 0 || ck > 0) bad = 2;
+          this.tup[base + k] = 0;
+          continue;
+        }
+        const t = this.colTs[i];
         this.tup[base + k] = t;
+        if (t < ck || ((this.colFair[i] >> k) & 1) === 0) bad = 2;
+        else if (this.colProm[i] !== 0) bad = 1;
       }
-      if (!ok) continue;
+      if (bad === 2) break;
+      if (bad === 1) continue;
       if (nt > 0) {
         let same = true;
         for (let k = 0; k < 8; k++) if (this.tup[base + k] !== this.tup[base - 8 + k]) { same = false; break; }
@@ -126,22 +172,6 @@ export abstract class MixedAccess extends MemoryAccess {
       nt++;
     }
     return nt;
-  }
-
-  /** Fairness on lane k: the collected message idx (-1: the initial value) may be read if it
-   * is the lane's newest message other than own promises, or the next message covering the
-   * lane was appended fewer than K epochs ago (emu/README.md §Fairness, per byte). */
-  private fairOnLane(k: number, idx: number, na: number): boolean {
-    let newest = -1, succ = -1;
-    for (let i = 0; i < na; i++) {
-      if (((this.colMask[i] >> k) & 1) === 0) continue;
-      if (idx >= 0 && i >= idx) break;
-      succ = i;
-      if (newest < 0 && this.colProm[i] === 0) newest = i;
-    }
-    // idx is newest when no eligible message covering k lies above it.
-    if (newest < 0) return true;
-    return this.epoch - this.log.tick[this.colTs[succ]] < this.params.fairnessEpochs;
   }
 
   /** The plan's encoding of tuple i: OWN_LATEST when every lane is the core's own latest write,
@@ -219,6 +249,7 @@ export abstract class MixedAccess extends MemoryAccess {
     const a = new Int32Array(n); a.set(this.colTs); this.colTs = a;
     const b = new Int32Array(n); b.set(this.colMask); this.colMask = b;
     const p = new Uint8Array(n); p.set(this.colProm); this.colProm = p;
+    const f = new Int32Array(n); f.set(this.colFair); this.colFair = f;
   }
 
   private growTuples(): void {

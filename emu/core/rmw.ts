@@ -46,10 +46,11 @@ export class RmwAccess extends MixedAccess {
     if (ok) {
       // Atomicity with a fresh append: no other core's write to a byte after the one read.
       // (A matching promise is tried by write() under the same check.)
-      for (let k = 0; k < 8; k++) this.atomLanes[k] = st[S.XCL_TS + k];
+      if (st[S.N_PROM] !== 0 || st[S.XCL_LANES] !== 0) this.monitorLanes(c);
       const pre = this.writePre(c, rel, this.aP, max(c.regV[rt], c.regP[rt]));
       const viaPromise = st[S.N_PROM] !== 0 && this.fulfilable(c, loc, mask, lo, hi, pre, c.cohOf(loc, mask), true) !== 0;
-      if (!viaPromise && this.otherWriteBetween(c, loc, mask, NEVER)) ok = false;
+      const broken = st[S.XCL_LANES] === 0 ? this.otherWriteAfter(c, loc, mask, st[S.XCL_TS], NEVER) : this.otherWriteBetween(c, loc, mask, NEVER);
+      if (!viaPromise && broken) ok = false;
     }
     // Failure is always allowed; spurious ones are bounded so retry loops progress.
     const plan = this.plannedBit(c);
@@ -92,7 +93,7 @@ export class RmwAccess extends MixedAccess {
     const sLo = c.regLo[rs], sHi = c.regHi[rs];
     const tLo = c.regLo[rt], tHi = c.regHi[rt];
     const cm = c.cmask[loc], sh = this.log.shape[loc];
-    const uniform = c.split[loc] === 0 && (cm === 0 || cm === mask) && (sh === 0 || sh === mask);
+    const uniform = (cm === 0 || cm === mask) && (sh === 0 || sh === mask);
     // Keep the read choices whose write (if any) can be placed atomically.
     let valid = 0;
     let i: number;
@@ -116,7 +117,7 @@ export class RmwAccess extends MixedAccess {
       const m = this.cand[i];
       if (this.mode === Mode.SOLO) this.record(m === c.fwdTs[loc] && m !== 0 ? OWN_LATEST : m);
       this.oldValue(this.msgLo(loc, m), this.msgHi(loc, m));
-      for (let k2 = 0; k2 < 8; k2++) this.atomLanes[k2] = m;
+      this.atomLanes.fill(m);
     } else {
       let n = this.tuples(c, pre);
       if (n < 0) n = 1;
@@ -226,8 +227,13 @@ export class RmwAccess extends MixedAccess {
    */
   private placeable(c: CoreState, m: number, j: number, rel: boolean, ordR: ReadOrd, pre: number, op: number, rs: number, rt: number): boolean {
     const loc = this.aLoc, mask = this.aMask;
-    for (let k = 0; k < 8; k++) this.atomLanes[k] = j < 0 ? m : this.tup[8 * j + k];
-    if (!this.otherWriteBetween(c, loc, mask, NEVER)) return true; // fresh append is atomic
+    if (j < 0) {
+      if (!this.otherWriteAfter(c, loc, mask, m, NEVER)) return true; // fresh append is atomic
+      this.atomLanes.fill(m);
+    } else {
+      for (let k = 0; k < 8; k++) this.atomLanes[k] = this.tup[8 * j + k];
+      if (!this.otherWriteBetween(c, loc, mask, NEVER)) return true;
+    }
     if (c.s[S.N_PROM] === 0) return false;
     // Compute the write's pre view as write() will after the read part.
     const st = c.s;

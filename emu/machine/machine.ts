@@ -27,7 +27,7 @@ import { Kernel, type KernelHost } from './kernel.ts';
 import { Pruner } from './pruning.ts';
 import { Boundary, runCorePhase } from './run-phase.ts';
 
-const { S, Status, TIMESTAMP_SLOTS } = cs; // local aliases: see emu/core/access.ts
+const { S, Status, TIMESTAMP_SLOTS, XCL_LANE_SLOTS } = cs; // local aliases: see emu/core/access.ts
 
 export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
 
@@ -246,6 +246,12 @@ export class Machine implements KernelHost {
     for (let k = 0; k < TIMESTAMP_SLOTS.length; k++) {
       const v = st[TIMESTAMP_SLOTS[k]];
       if (v > n0) st[TIMESTAMP_SLOTS[k]] = fin[v - n0 - 1];
+    }
+    if (st[S.XCL_LANES] !== 0) {
+      for (let k = 0; k < XCL_LANE_SLOTS.length; k++) {
+        const v = st[XCL_LANE_SLOTS[k]];
+        if (v > n0) st[XCL_LANE_SLOTS[k]] = fin[v - n0 - 1];
+      }
     }
     // A location written twice must be remapped once: a final timestamp can exceed n0 too.
     const stamp = ++this.remapStamp;

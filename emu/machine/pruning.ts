@@ -17,7 +17,7 @@
 // next covering message is simply the next one, as above. A lane's initial value is gone once
 // the first message covering it is older than the horizon.
 import { NUM_REGS } from '../../isa/instructions.ts';
-import { CoreState, LANE_WORDS, L_COH, L_FWD_P, L_FWD_TS, L_FWD_V, L_FWD_X, S, SLOT_WORDS, TIMESTAMP_SLOTS } from '../core/core-state.ts';
+import { CoreState, LANE_WORDS, L_COH, L_FWD_P, L_FWD_TS, L_FWD_V, L_FWD_X, S, SLOT_WORDS, TIMESTAMP_SLOTS, XCL_LANE_SLOTS } from '../core/core-state.ts';
 import { SHAPE_MIXED, type MessageLog } from '../memory/message-log.ts';
 
 export class Pruner {
@@ -123,6 +123,7 @@ function markMixed(log: MessageLog, loc: number, now: number, horizon: number, k
 function remapCore(c: CoreState, map: (v: number) => number, rank: Int32Array): void {
   const st = c.s;
   for (const k of TIMESTAMP_SLOTS) st[k] = map(st[k]);
+  if (st[S.XCL_LANES] !== 0) for (const k of XCL_LANE_SLOTS) st[k] = map(st[k]);
   for (let r = 0; r < NUM_REGS; r++) {
     c.regV[r] = map(c.regV[r]);
     c.regP[r] = map(c.regP[r]);

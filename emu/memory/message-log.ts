@@ -202,6 +202,9 @@ export class MessageLog {
   changesValue(t: number): boolean {
     const loc = this.loc[t];
     let left = this.mask[t];
+    const p = this.prev[t];
+    // The common case: the previous message has the same lanes (values outside them are 0).
+    if (p !== 0 && this.mask[p] === left) return this.lo[p] !== this.lo[t] || this.hi[p] !== this.hi[t];
     for (let m = this.prev[t]; m !== 0 && left !== 0; m = this.prev[m]) {
       const take = this.mask[m] & left;
       if (take === 0) continue;
