@@ -1,7 +1,8 @@
 // `npm run bench:engine [-- --quick] [-- --json]`: how fast the engine is, in one process:
 //   1. emulated instructions per second on a long two-core loop of loads and stores, without
 //      and with an LDAXR/STLXR read-modify-write per iteration (run inline, programParams, a
-//      large step budget);
+//      large step budget), and on a split-word loop (two cores on disjoint byte and halfword
+//      fields of one word, reading it whole: the mixed-size path);
 //   2. litmus trials per second over hangar's corpus (programs/litmus) and, when present, the
 //      reference corpus ../shared/litmus (HANGAR_SHARED_LITMUS overrides the path);
 //   3. the ceiling: a bare dispatch loop (a switch over the same Int32Array of encoded
@@ -62,6 +63,41 @@ ${rmw ? `3:  ldaxr x7, [x3]
 `;
 }
 
+/** The split-word loop: core 0 increments byte 0 of one word, core 1 the halfword at byte 2,
+ * and each reads the whole word: the mixed-size path (disjoint fields of one granule, reads
+ * overlapping both). */
+export function splitWordSource(iters: number): string {
+  return `
+    .cores 2
+    .stack 0
+    .data
+    .align 6
+w:  .quad 0
+    .text
+_start:
+    ldr x1, =w
+    movz x4, #${iters & 0xffff}
+    movk x4, #${(iters >>> 16) & 0xffff}, lsl #16
+    cbz x0, 1f
+2:  ldrh w5, [x1, #2]
+    add w5, w5, #1
+    strh w5, [x1, #2]
+    ldr w6, [x1]
+    subs x4, x4, #1
+    b.ne 2b
+    b 3f
+1:  ldrb w5, [x1]
+    add w5, w5, #1
+    strb w5, [x1]
+    ldr w6, [x1]
+    subs x4, x4, #1
+    b.ne 1b
+3:  mov x0, #0
+    mov x8, #93
+    svc #0
+`;
+}
+
 interface Figure {
   what: string;
   opsPerSec: number;
@@ -80,9 +116,9 @@ function bench(name: string, fn: () => void, quick: boolean): { hz: number; rme:
   return { hz: b.hz, rme: b.stats.rme, samples: b.stats.sample.length };
 }
 
-/** Emulated instructions per second on the long loop. */
-function loopFigure(iters: number, rmw: boolean, quick: boolean): Figure & { attempts: number; verdict: string } {
-  const program = assemble(loopSource(iters, rmw), { file: `engine-loop${rmw ? '-rmw' : ''}.s` });
+/** Emulated instructions per second on the long loop (or the split-word loop). */
+function loopFigure(iters: number, rmw: boolean, quick: boolean, split = false): Figure & { attempts: number; verdict: string } {
+  const program = assemble(split ? splitWordSource(iters) : loopSource(iters, rmw), { file: `engine-loop${rmw ? '-rmw' : ''}${split ? '-split' : ''}.s` });
   // Promises off: in a long loop whose stores depend on a shared value, a promise attempt
   // sooner or later becomes unfulfillable and restarts the trial (the RMW loop of 2000
   // iterations aborts after 16 attempts for most seeds), and the restarts' instructions are
@@ -99,7 +135,8 @@ function loopFigure(iters: number, rmw: boolean, quick: boolean): Figure & { att
     if (r.verdict !== 'ok') verdict = r.verdict;
   }, quick);
   const per = steps / trials;
-  return { what: `long loop, loads/stores${rmw ? ' + LDAXR/STLXR RMW' : ''} (2 cores, armv8, no promises)`, opsPerSec: s.hz, rmePercent: s.rme, samples: s.samples, instrPerOp: per, instrPerSec: s.hz * per, attempts, verdict };
+  const what = split ? 'split-word loop: byte and halfword fields of one word (mixed sizes)' : `long loop, loads/stores${rmw ? ' + LDAXR/STLXR RMW' : ''} (2 cores, armv8, no promises)`;
+  return { what, opsPerSec: s.hz, rmePercent: s.rme, samples: s.samples, instrPerOp: per, instrPerSec: s.hz * per, attempts, verdict };
 }
 
 /**
@@ -220,6 +257,9 @@ export async function main(argv: string[]): Promise<number> {
     if (f.verdict !== 'ok') notes.push(`the ${rmw ? 'RMW ' : ''}loop ended with verdict ${f.verdict}`);
     figures.push(f, dispatchFigure(iters, rmw, f.instrPerOp, quick));
   }
+  const split = loopFigure(iters, false, quick, true);
+  if (split.verdict !== 'ok') notes.push(`the split-word loop ended with verdict ${split.verdict}`);
+  figures.push(split);
   figures.push(litmusFigure('programs/litmus', join(REPO, 'programs/litmus'), quick));
   const shared = process.env.HANGAR_SHARED_LITMUS ?? resolve(REPO, '../shared/litmus');
   if (existsSync(shared)) figures.push(litmusFigure('../shared/litmus', shared, quick));

@@ -89,6 +89,9 @@ export abstract class MixedAccess extends MemoryAccess {
       return -1;
     }
     const preC = pre > n ? n : pre;
+    // Lanes no message ever covered hold their initial value: nothing to look for.
+    const unwritten = R & ~log.shape[g] & ~done;
+    done |= unwritten;
     // The messages overlapping R, newest first, with the lanes on which each is fair to read
     // (the lane's newest eligible message, or its successor on the lane is within the
     // horizon: emu/README.md §Fairness, per byte). The walk ends at the initial value, or once
@@ -140,6 +143,7 @@ export abstract class MixedAccess extends MemoryAccess {
         if (((R >> k) & 1) === 0) { this.tup[base + k] = 0; continue; }
         const ck = this.laneCoh[k];
         if (ck > n) { this.tup[base + k] = ck; continue; }
+        if (((unwritten >> k) & 1) !== 0) { this.tup[base + k] = 0; continue; }
         if (this.laneFwd[k] === ck && ck !== 0 && ck > P) {
           // Forced forwarding: the own latest write, which must itself be fair to read.
           const ci = this.cohIdx[k];

@@ -50,11 +50,11 @@ export class Pruner {
     if (this.keep.length < n + 1) this.keep = new Uint8Array(2 * n + 2);
     const keepOf = this.keep;
     for (let t = 1; t <= n; t++) {
-      if (log.shape[log.loc[t]] === SHAPE_MIXED) continue;
+      if ((log.shape[log.loc[t]] & SHAPE_MIXED) !== 0) continue;
       const s = log.next[t];
       keepOf[t] = s === 0 || now - log.tick[s] < horizon ? 1 : 0;
     }
-    for (let loc = 0; loc < log.latest.length; loc++) if (log.shape[loc] === SHAPE_MIXED) markMixed(log, loc, now, horizon, keepOf, this.laneTick);
+    for (let loc = 0; loc < log.latest.length; loc++) if ((log.shape[loc] & SHAPE_MIXED) !== 0) markMixed(log, loc, now, horizon, keepOf, this.laneTick);
     let kept = 0;
     rank[0] = 0;
     for (let t = 1; t <= n; t++) {
@@ -70,7 +70,7 @@ export class Pruner {
     // Initial values whose first overwrite is beyond the horizon are gone too (per lane).
     for (let loc = 0; loc < log.latest.length; loc++) {
       const sh = log.shape[loc];
-      let left = (sh === SHAPE_MIXED ? 0xff : sh) & ~log.initGone[loc];
+      let left = sh & 0xff & ~log.initGone[loc];
       for (let f = log.first[loc]; f !== 0 && left !== 0; f = log.next[f]) {
         const lanes = log.mask[f] & left;
         if (lanes === 0) continue;

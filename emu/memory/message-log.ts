@@ -15,7 +15,8 @@ import { heapAlloc, type Alloc } from './alloc.ts';
 export const MSG_PROMISE = 1; // appended as a promise (still outstanding or since fulfilled)
 export const MSG_KERNEL = 2; // written by the kernel (futex/eventfd emulation)
 
-/** shape[g] of a granule written with more than one lane mask. */
+/** Bit of shape[g] for a granule written with more than one lane mask (its low 8 bits are
+ * then the union of the masks: the lanes ever written). */
 export const SHAPE_MIXED = 0x100;
 
 /** Lanes of a 64-bit value (lo, hi) outside mask R cleared. */
@@ -56,7 +57,7 @@ export class MessageLog {
   /** Per location: the lanes whose initial value pruning removed (no longer readable). */
   initGone: Int32Array;
   /** Per location: 0 (never written), the one lane mask every message so far had, or
-   * SHAPE_MIXED. Reads and writes of a granule whose messages all have their own footprint
+   * SHAPE_MIXED | the union of the masks (so shape & 0xff is always the lanes ever written). Reads and writes of a granule whose messages all have their own footprint
    * take the uniform path (one message per read, today's candidates and draws). */
   shape: Int32Array;
   /** Initial value of every location. */
@@ -130,7 +131,7 @@ export class MessageLog {
     this.pc[t] = pc;
     this.mask[t] = R;
     const sh = this.shape[loc];
-    if (sh !== R) this.shape[loc] = sh === 0 ? R : SHAPE_MIXED;
+    if (sh !== R) this.shape[loc] = sh === 0 ? R : SHAPE_MIXED | sh | R;
     let a = this.hashA, b = this.hashB;
     // The mask enters the hash only where hangar could not write it before mixed sizes (byte
     // and halfword stores): a 64-bit or a 32-bit store hashes as it always did.
