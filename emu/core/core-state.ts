@@ -101,11 +101,6 @@ export const MAX_SPLIT = 4096;
  * lane table (and the uniform paths test cmask alone). */
 export const CMASK_SPLIT = 0x100;
 
-/** The lane mask of an access of `size` bytes at byte `off` of its granule. */
-export function laneMask(off: number, size: number): number {
-  return size === 8 ? 0xff : ((1 << size) - 1) << off;
-}
-
 /**
  * The state of one core. Per 8-byte granule g (the log's location), the compact columns coh,
  * fwdTs, fwdV, fwdP, fwdEx, fwdX hold the coherence point and forward bank of the lanes of
