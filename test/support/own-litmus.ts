@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './corpus.ts';
+import { parseExactJson } from '../../litmus/state.ts';
 
 export const ownLitmusDir = join(repoRoot, 'programs/litmus');
 
@@ -21,9 +22,10 @@ export interface OwnVerdict {
   why: string;
   source: string;
   /** herd7's complete set of allowed final states, where recorded (the mixed-size tests). */
-  states?: Record<string, number | string>[];
+  states?: Record<string, bigint | string>[];
 }
 
 export function ownVerdicts(): Record<string, OwnVerdict> {
-  return JSON.parse(readFileSync(join(ownLitmusDir, 'verdicts.json'), 'utf8'));
+  // Integers exactly (a state may hold a 64-bit value).
+  return parseExactJson(readFileSync(join(ownLitmusDir, 'verdicts.json'), 'utf8')) as Record<string, OwnVerdict>;
 }
