@@ -205,12 +205,12 @@ export abstract class MemoryAccess implements Execution {
       // Pairs: check both halves can run in this mode before changing any state.
       if (!this.address(c, b, flags, rn, size, 0)) return Step.ERROR;
       if (this.mode === Mode.RUN && this.readPre(c, ord) > this.n) return Step.STOP;
-      let s = this.read(c, sf, signed, ord, ex, false);
+      let s = this.uniform(c) ? this.read(c, sf, signed, ord, ex, false) : this.readMixed(c, sf, signed, ord, ex, false);
       if (s !== Step.OK) return s;
       this.setReg(c, rt, this.rLo, this.rHi, this.rPost, this.rP);
       if (pair) {
         if (!this.address(c, b, flags, rn, size, size)) return Step.ERROR;
-        s = this.read(c, sf, signed, ord, false, false);
+        s = this.uniform(c) ? this.read(c, sf, signed, ord, false, false) : this.readMixed(c, sf, signed, ord, false, false);
         if (s !== Step.OK) return s;
         this.setReg(c, this.code[b + F.RM], this.rLo, this.rHi, this.rPost, this.rP);
       }
@@ -220,7 +220,8 @@ export abstract class MemoryAccess implements Execution {
     // STR / STP
     const rel = storeReleases(model, flags);
     if (!this.address(c, b, flags, rn, size, 0)) return Step.ERROR;
-    let s = this.write(c, this.aLoc, this.aMask, this.placeLo(c.regLo[rt], c.regHi[rt]), this.placeHi(c.regLo[rt], c.regHi[rt]), rel, false, 0,
+    const wide = size === 8;
+    let s = this.write(c, this.aLoc, this.aMask, wide ? c.regLo[rt] : this.placeLo(c.regLo[rt], c.regHi[rt]), wide ? c.regHi[rt] : this.placeHi(c.regLo[rt], c.regHi[rt]), rel, false, 0,
       this.aV, this.aP, c.regV[rt], max(c.regV[rt], c.regP[rt]), false);
     if (s !== Step.OK) return s;
     if (pair) {
@@ -282,6 +283,15 @@ export abstract class MemoryAccess implements Execution {
     const st = c.s;
     for (let i = 0; i < st[S.N_PROM]; i++) if (st[S.PROM0 + i] === m) return true;
     return false;
+  }
+
+  /** The oldest message a uniform read of loc with pre view `pre` may take: max(coherence
+   * point, last(loc, pre)). last(loc, pre) <= pre, so when the coherence point is at or above
+   * pre it is the bound without walking the list (the usual case of a plain read). */
+  protected lowerBound(c: CoreState, loc: number, pre: number): number {
+    const coh = c.coh[loc];
+    const p = pre > this.n ? this.n : pre;
+    return coh >= p ? coh : max(coh, this.log.lastAtOrBefore(loc, p));
   }
 
   /**
@@ -378,16 +388,24 @@ export abstract class MemoryAccess implements Execution {
   }
 
   /**
-   * READ(ord, ex, noret) of the last address (aLoc, aMask) with address views aV/aP. Results in
-   * rLo/rHi/rPost/rP/rTs; updates the core's views. A granule whose messages and own accesses
-   * all have this footprint takes the uniform path: one message per read, the candidates and
-   * random draws of a single-size memory; any other read is a mixed-size read (mixed.ts).
+   * Is the last address's granule uniform for its footprint: every message to it and every
+   * access of this core to it had this lane mask (or there were none)? Then a read takes the
+   * uniform path: one message per read, the candidates and random draws of a single-size
+   * memory; any other read is a mixed-size read (mixed.ts). (A split granule's cmask is
+   * CMASK_SPLIT, which equals no footprint.)
    */
-  private read(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step {
+  protected uniform(c: CoreState): boolean {
     const loc = this.aLoc, R = this.aMask;
     const cm = c.cmask[loc], sh = this.log.shape[loc];
-    // (A split granule's cmask is CMASK_SPLIT, which equals no footprint.)
-    if ((cm !== 0 && cm !== R) || (sh !== 0 && sh !== R)) return this.readMixed(c, sf, signed, ord, ex, noret);
+    return (cm === 0 || cm === R) && (sh === 0 || sh === R);
+  }
+
+  /**
+   * READ(ord, ex, noret) of the last address (aLoc) on the uniform path, with address views
+   * aV/aP. Results in rLo/rHi/rPost/rP/rTs; updates the core's views.
+   */
+  private read(c: CoreState, sf: boolean, signed: boolean, ord: ReadOrd, ex: boolean, noret: boolean): Step {
+    const loc = this.aLoc;
     const st = c.s;
     const pre = this.readPre(c, ord);
     let m: number;
@@ -397,7 +415,7 @@ export abstract class MemoryAccess implements Execution {
       if (this.mode === Mode.SOLO) this.record(OWN_LATEST);
       else if (st[S.N_PROM] !== 0 && st[S.PLAN_POS] < st[S.PLAN_LEN]) st[S.PLAN_POS]++;
     } else {
-      const lb = max(c.coh[loc], this.log.lastAtOrBefore(loc, pre > this.n ? this.n : pre));
+      const lb = this.lowerBound(c, loc, pre);
       const k = this.candidates(c, loc, lb);
       if (k === 0) return Step.ABORT; // only an own promise is left to read
       let i = this.planned(c, k, loc);
@@ -431,7 +449,10 @@ export abstract class MemoryAccess implements Execution {
       p = max(p, c.fwdP[loc]);
       if (c.fwdP[loc] > c.fwdV[loc]) st[S.V_CAP] = max(st[S.V_CAP], c.fwdP[loc]);
     }
-    this.setResult(this.msgLo(loc, m), this.msgHi(loc, m), sf, signed);
+    if (this.aSize === 8) {
+      this.rLo = this.msgLo(loc, m);
+      this.rHi = sf ? this.msgHi(loc, m) : 0;
+    } else this.setResult(this.msgLo(loc, m), this.msgHi(loc, m), sf, signed);
     this.rPost = post;
     this.rP = p;
     this.rTs = m;

@@ -92,13 +92,12 @@ export class RmwAccess extends MixedAccess {
     const pre = this.readPre(c, ordR);
     const sLo = c.regLo[rs], sHi = c.regHi[rs];
     const tLo = c.regLo[rt], tHi = c.regHi[rt];
-    const cm = c.cmask[loc], sh = this.log.shape[loc];
-    const uniform = (cm === 0 || cm === mask) && (sh === 0 || sh === mask);
+    const uniform = this.uniform(c);
     // Keep the read choices whose write (if any) can be placed atomically.
     let valid = 0;
     let i: number;
     if (uniform) {
-      const lb = max(c.coh[loc], this.log.lastAtOrBefore(loc, pre > this.n ? this.n : pre));
+      const lb = this.lowerBound(c, loc, pre);
       let k = this.candidates(c, loc, lb);
       if (c.coh[loc] > this.n) {
         // Own buffered write (SOLO mode only): the single candidate.

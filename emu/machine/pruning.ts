@@ -47,20 +47,29 @@ export class Pruner {
     const rank = this.rank;
     // Mark: a message survives if it is the newest of its location or its successor is
     // still within the horizon (per lane in a granule of mixed footprints).
-    if (this.keep.length < n + 1) this.keep = new Uint8Array(2 * n + 2);
-    const keepOf = this.keep;
-    for (let t = 1; t <= n; t++) {
-      if ((log.shape[log.loc[t]] & SHAPE_MIXED) !== 0) continue;
-      const s = log.next[t];
-      keepOf[t] = s === 0 || now - log.tick[s] < horizon ? 1 : 0;
-    }
-    for (let loc = 0; loc < log.latest.length; loc++) if ((log.shape[loc] & SHAPE_MIXED) !== 0) markMixed(log, loc, now, horizon, keepOf, this.laneTick);
     let kept = 0;
     rank[0] = 0;
-    for (let t = 1; t <= n; t++) {
-      const keep = keepOf[t] === 1;
-      if (keep) kept++;
-      rank[t] = keep ? kept : -kept - 1; // negative: dropped (rank of the survivor below is -r-1)
+    if (log.mixedGranules === 0) {
+      for (let t = 1; t <= n; t++) {
+        const s = log.next[t];
+        const keep = s === 0 || now - log.tick[s] < horizon;
+        if (keep) kept++;
+        rank[t] = keep ? kept : -kept - 1; // negative: dropped (rank of the survivor below is -r-1)
+      }
+    } else {
+      if (this.keep.length < n + 1) this.keep = new Uint8Array(2 * n + 2);
+      const keepOf = this.keep;
+      for (let t = 1; t <= n; t++) {
+        if ((log.shape[log.loc[t]] & SHAPE_MIXED) !== 0) continue;
+        const s = log.next[t];
+        keepOf[t] = s === 0 || now - log.tick[s] < horizon ? 1 : 0;
+      }
+      for (let loc = 0; loc < log.latest.length; loc++) if ((log.shape[loc] & SHAPE_MIXED) !== 0) markMixed(log, loc, now, horizon, keepOf, this.laneTick);
+      for (let t = 1; t <= n; t++) {
+        const keep = keepOf[t] === 1;
+        if (keep) kept++;
+        rank[t] = keep ? kept : -kept - 1;
+      }
     }
     if (kept === n) {
       this.next = 2 * n;

@@ -64,6 +64,9 @@ export class MessageLog {
   initLo: Int32Array;
   initHi: Int32Array;
 
+  /** Granules whose shape is SHAPE_MIXED (pruning takes its single-size path while 0). */
+  mixedGranules = 0;
+
   /** Bumped whenever the columns are reallocated (workers must pick up the new buffers). */
   generation = 0;
   private readonly alloc: Alloc;
@@ -121,6 +124,7 @@ export class MessageLog {
     this.first.fill(0);
     this.initGone.fill(0);
     this.shape.fill(0);
+    this.mixedGranules = 0;
   }
 
   /** Appends a write of mask R to granule loc (value lane-positioned); returns its timestamp. */
@@ -130,8 +134,7 @@ export class MessageLog {
     this.appended++;
     this.pc[t] = pc;
     this.mask[t] = R;
-    const sh = this.shape[loc];
-    if (sh !== R) this.shape[loc] = sh === 0 ? R : SHAPE_MIXED | sh | R;
+    if (this.shape[loc] !== R) this.reshape(loc, R);
     let a = this.hashA, b = this.hashB;
     // The mask enters the hash only where hangar could not write it before mixed sizes (byte
     // and halfword stores): a 64-bit or a 32-bit store hashes as it always did.
@@ -149,6 +152,17 @@ export class MessageLog {
     this.flags[t] = flags;
     this.link(t, loc);
     return t;
+  }
+
+  /** A message of mask R to loc, whose shape is not R: the first, or a mixed granule. */
+  private reshape(loc: number, R: number): void {
+    const sh = this.shape[loc];
+    if (sh === 0) {
+      this.shape[loc] = R;
+      return;
+    }
+    if ((sh & SHAPE_MIXED) === 0) this.mixedGranules++;
+    this.shape[loc] = SHAPE_MIXED | sh | R;
   }
 
   /** Makes t the newest message of loc in the per-location lists. */
