@@ -33,7 +33,7 @@ exists (x=1 /\\ y=2)
     // Each thread stores its own value: no thread runs the other's code.
     const r = runLitmus(t, { trials: 20, seed: 1 });
     expect(r.errors).toEqual([]);
-    expect(r.histogram.map((h) => h.state)).toEqual([{ x: 1, y: 2 }]);
+    expect(r.histogram.map((h) => h.state)).toEqual([{ x: 1n, y: 2n }]);
     // P0's B 1f lands on P0's own 1:, P1's CBZ 1b on the second of P1's two.
     const labels = t.program.labels;
     expect(labels['P0__1__0']).toBeGreaterThan(t.program.threads[0].entry);
@@ -100,7 +100,7 @@ describe('Unicode blanks', () => {
 
   it('inside a comment, a quoted string or as a leading byte-order mark it is fine', () => {
     const t = parseLitmus('\ufeff' + cell('MOV W0,#1 (* a\u00a0comment *)'), 'u.litmus');
-    expect(runLitmus(t, { trials: 2, seed: 1 }).histogram.map((h) => h.state)).toEqual([{ x: 1 }]);
+    expect(runLitmus(t, { trials: 2, seed: 1 }).histogram.map((h) => h.state)).toEqual([{ x: 1n }]);
   });
 });
 
@@ -143,6 +143,6 @@ exists (0:X2=1)
     );
     const r = runLitmus(t, { trials: 50, seed: 2 });
     expect(r.errors).toEqual([]);
-    expect(r.histogram).toEqual([{ state: { '0:X2': 1 }, count: 50 }]);
+    expect(r.histogram).toEqual([{ state: { '0:X2': 1n }, count: 50 }]);
   });
 });
