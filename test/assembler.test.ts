@@ -769,7 +769,7 @@ describe('errors are SourceErrors at the offending token', () => {
     ['ret w0', 1, 5, /expected an X register, found 'w0'/],
     ['adr w0, l\nl:', 1, 5, /an X register/],
     ['mov sp, xzr', 1, 9, /a register \(X0-X30, SP\)/],
-    ['mvn x0, x1, lsl #1', 1, 13, /MVN with a shifted operand is not supported/],
+    ['mvn x0, x1, sxtw #1', 1, 13, /expected a shift \(LSL, LSR, ASR, ROR #amount\)/],
     ['mov x0, #(1', 1, 12, /expected '\)', found end of line/],
     ['mov x0, #1/0', 1, 11, /division by zero/],
     ['mov x0, #08', 1, 10, /expected a number/],

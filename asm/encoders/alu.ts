@@ -154,12 +154,20 @@ export function neg(op: Op): Encoder {
   };
 }
 
-/** MVN Rd, Rm = EOR Rd, Rm, #all-ones (the decoded format has no ORN). */
+/** MVN Rd, Rm = EOR Rd, Rm, #all-ones; MVN Rd, Rm, shift = ORN Rd, ZR, Rm, shift. */
 export const mvn: Encoder = (c) => {
   const d = reg(c, 0);
   const m = reg(c, 1);
   sameWidth(c, 1, m, d);
-  if (c.ops.length > 2) bad(c, c.ops[2], 'end of line', 'MVN with a shifted operand is not supported by hangar');
+  noMoreThan(c, 3);
+  if (c.ops.length > 2) {
+    c.rec[F.OP] = Op.ORN;
+    c.rec[F.RT] = d.idx;
+    c.rec[F.RN] = REG_ZR;
+    c.rec[F.RM] = m.idx;
+    c.rec[F.FLAGS] = sf(d) | shiftFlags(c, 2, d.w, LOGIC_SHIFTS);
+    return;
+  }
   c.rec[F.OP] = Op.EOR;
   c.rec[F.RT] = d.idx;
   c.rec[F.RN] = m.idx;
