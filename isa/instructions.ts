@@ -184,6 +184,15 @@ export const SHAMT_SHIFT = 12;
 export const SHAMT_MASK = 0x3f << SHAMT_SHIFT;
 export const SHTYPE_SHIFT = 18;
 export const SHTYPE_MASK = 0x3 << SHTYPE_SHIFT;
+/** ADD/SUB/ADDS/SUBS (extended register): the second operand is RM extended as EXTEND
+ * (bits 24..26, enum Extend) and then shifted left by SHAMT (0..4), as in `ADD X2, X5, W3, SXTW`. */
+export const FLAG_EXTEND = 1 << 23;
+export const EXTEND_SHIFT = 24;
+export const EXTEND_MASK = 0x7 << EXTEND_SHIFT;
+
+export enum Extend {
+  UXTB = 0, UXTH = 1, UXTW = 2, UXTX = 3, SXTB = 4, SXTH = 5, SXTW = 6, SXTX = 7,
+}
 
 export enum AddrMode {
   /** [Xn, #imm] (imm may be 0). */

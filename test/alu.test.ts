@@ -211,6 +211,28 @@ describe('bitfield moves', () => {
   });
 });
 
+describe('extended-register operands', () => {
+  it('ADD / SUB / CMP with UXTB..SXTX and a left shift', () => {
+    const ext: Record<string, (v: bigint) => bigint> = {
+      uxtb: (v) => ux(v, 8), uxth: (v) => ux(v, 16), uxtw: (v) => ux(v, 32), uxtx: (v) => ux(v, 64),
+      sxtb: (v) => sx(v, 8), sxth: (v) => sx(v, 16), sxtw: (v) => sx(v, 32), sxtx: (v) => sx(v, 64),
+    };
+    fc.assert(
+      fc.property(u64, u64, fc.constantFrom(...Object.keys(ext)), fc.nat(4), (n, m, e, k) => {
+        const regs: Array<[number, bigint]> = [[1, n], [2, m]];
+        const r = e.endsWith('x') ? 'x' : 'w';
+        const op2 = ux(ext[e](m) << BigInt(k), 64);
+        expect(run(`add x0, x1, ${r}2, ${e} #${k}`, regs).x(0)).toBe(ux(n + op2, 64));
+        expect(run(`sub x0, x1, ${r}2, ${e} #${k}`, regs).x(0)).toBe(ux(n - op2, 64));
+        const w = ext[e](m);
+        if (!e.endsWith('x')) expect(run(`add w0, w1, w2, ${e} #${k}`, regs).x(0)).toBe(ux(n + (ux(w, 32) << BigInt(k)), 32));
+        expect(run(`cmp x1, ${r}2, ${e} #${k}`, regs).nzcv).toBe(addWithCarry(n, ~op2, 1, 64).nzcv);
+      }),
+      fuzzRuns(300),
+    );
+  });
+});
+
 /** N Z C V of a 64- or 32-bit add of a, b and carry (the Arm ARM's AddWithCarry). */
 function addWithCarry(a: bigint, b: bigint, carry: number, w: number): { result: bigint; nzcv: number } {
   const ua = ux(a, w), ub = ux(b, w);

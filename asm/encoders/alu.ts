@@ -1,5 +1,11 @@
 // Encoders of moves, arithmetic, logic, shifts, MUL and conditional selects.
-import { Cond, F, FLAG_IMM2, Op, REG_ZR, Shift } from '../../isa/instructions.ts';
+import { Cond, EXTEND_SHIFT, Extend, F, FLAG_EXTEND, FLAG_IMM2, Op, REG_ZR, SHAMT_SHIFT, Shift } from '../../isa/instructions.ts';
+
+/** The extend of an extended-register operand (`ADD X0, X1, W2, SXTW #2`). */
+const EXTENDS: Record<string, Extend> = {
+  uxtb: Extend.UXTB, uxth: Extend.UXTH, uxtw: Extend.UXTW, uxtx: Extend.UXTX,
+  sxtb: Extend.SXTB, sxth: Extend.SXTH, sxtw: Extend.SXTW, sxtx: Extend.SXTX,
+};
 import { type EncodeContext, type Encoder, bad, operand, noMoreThan, type RegRule, ZR_OK, reg, allow, sameWidth, imm, sf, setImm64, widthValue, inRange, cond, invert, ARITH_SHIFTS, LOGIC_SHIFTS, shiftFlags } from './context.ts';
 import { isSp, type Reg } from '../operands.ts';
 
@@ -46,6 +52,21 @@ export function addSub(op: Op, alt: Op, setsFlags: boolean, hasRd: boolean): Enc
     }
     if (o2.k !== 'reg') bad(c, o2, 'a register or an #immediate');
     const m = o2.reg;
+    const ext = c.ops[ni + 2];
+    if (ext !== undefined && ext.k === 'mod' && EXTENDS[ext.kind] !== undefined) {
+      // Extended register: Rm is W for the B/H/W extends of an X operation (UXTX/SXTX: X).
+      const e = EXTENDS[ext.kind];
+      const wantW = d.w || (e & 3) !== 3;
+      if (m.w !== wantW) bad(c, c.ops[ni + 1], `${wantW ? 'a W' : 'an X'} register before ${ext.kind.toUpperCase()}`);
+      allow(c, ni + 1, ZR_OK);
+      noMoreThan(c, ni + 3);
+      if (hasRd) allow(c, 0, setsFlags ? ZR_OK : { sp: true });
+      allow(c, ni, { sp: true });
+      const amount = ext.amount === null ? 0 : inRange(c, ext.amount, c.constant(ext.amount), 0n, 4n, 'a shift amount 0..4');
+      rec[F.FLAGS] = sf(d) | FLAG_EXTEND | (e << EXTEND_SHIFT) | (amount << SHAMT_SHIFT);
+      rec[F.RM] = m.idx;
+      return;
+    }
     sameWidth(c, ni + 1, m, hasRd ? d : n);
     allow(c, ni + 1, ZR_OK);
     noMoreThan(c, ni + 3);
@@ -212,10 +233,18 @@ export function movWide(kind: 'z' | 'n' | 'k'): Encoder {
     let shift = 0;
     const sh = c.ops[2];
     const shifts = d.w ? 'LSL #0 or #16 (W register)' : 'LSL #0, #16, #32 or #48';
+    // :abs_gN: and :abs_gN_nc: give bits 16N+15..16N of the value and imply LSL #16N.
+    const group = o.reloc !== null && o.reloc.startsWith('abs_g') ? Number(o.reloc[5]) : null;
+    if (o.reloc !== null && group === null) bad(c, o, 'an #immediate or :abs_g0:..:abs_g3: (with MOVZ/MOVK)', `relocation operator ':${o.reloc}:' is not allowed in ${c.mnemonic.toUpperCase()}`);
+    if (group !== null) {
+      if (group * 16 >= (d.w ? 32 : 64)) bad(c, o, `:abs_g0: or :abs_g1: for a W register`);
+      shift = group * 16;
+    }
     if (sh !== undefined) {
       if (sh.k !== 'mod' || sh.kind !== 'lsl' || sh.amount === null) bad(c, sh, shifts);
       const s = c.constant(sh.amount);
       if (s !== 0n && s !== 16n && (d.w || (s !== 32n && s !== 48n))) bad(c, sh, shifts);
+      if (group !== null && Number(s) !== shift) bad(c, sh, `LSL #${shift} (the shift of :${o.reloc}:) or no shift`);
       shift = Number(s);
     }
     const rec = c.rec;

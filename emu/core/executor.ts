@@ -17,7 +17,7 @@ import * as phase from './phase.ts';
 import { RmwAccess } from './rmw.ts';
 
 // Module-local aliases of imported bindings (see access.ts).
-const { Barrier, F, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift } = isa;
+const { Barrier, EXTEND_MASK, EXTEND_SHIFT, Extend, F, FLAG_EXTEND, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift } = isa;
 const { barrierKind } = mm;
 const { addc, condHolds, divide, max, mul64, mulHigh, shift, R, LO, HI, NZCV } = arith;
 const { bitfield, countLeadingSigns, countLeadingZeros, extract, reverseBits, reverseBytes, BFM, SBFM, UBFM, REV_ALL, REV_HALVES, REV_WORDS } = bits;
@@ -61,7 +61,20 @@ export class Executor extends RmwAccess {
       return;
     }
     const m = code[b + F.RM];
-    shift(c.regLo[m], c.regHi[m], (flags & SHTYPE_MASK) >> SHTYPE_SHIFT, (flags & SHAMT_MASK) >> SHAMT_SHIFT, sf);
+    if ((flags & FLAG_EXTEND) !== 0) {
+      // Extended register: extend RM, then shift it left.
+      let lo = c.regLo[m], hi = c.regHi[m];
+      switch ((flags & EXTEND_MASK) >>> EXTEND_SHIFT) {
+        case Extend.UXTB: lo &= 0xff; hi = 0; break;
+        case Extend.UXTH: lo &= 0xffff; hi = 0; break;
+        case Extend.UXTW: hi = 0; break;
+        case Extend.SXTB: lo = (lo << 24) >> 24; hi = lo >> 31; break;
+        case Extend.SXTH: lo = (lo << 16) >> 16; hi = lo >> 31; break;
+        case Extend.SXTW: hi = lo >> 31; break;
+        default: break; // UXTX, SXTX: the register itself
+      }
+      shift(lo, hi, Shift.LSL, (flags & SHAMT_MASK) >> SHAMT_SHIFT, sf);
+    } else shift(c.regLo[m], c.regHi[m], (flags & SHTYPE_MASK) >> SHTYPE_SHIFT, (flags & SHAMT_MASK) >> SHAMT_SHIFT, sf);
     this.op2V = c.regV[m];
     this.op2P = c.regP[m];
   }

@@ -17,7 +17,7 @@ import { surveyFile } from './asm-survey.mjs';
 import { compilerVersion, DRIVERS, MATRIX_FLAGSETS, CORPUS_LEVELS } from '../build-c.mjs';
 
 register();
-const { assemble } = await import('../../isa/assembler.ts');
+const { assemble } = await import('../../asm/assembler.ts');
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_ERRORS = 100;
