@@ -278,7 +278,7 @@ class Linker {
     };
     const inits: Section[] = [];
     for (const u of this.units) {
-      for (const s of u.sections) {
+      for (const s of [...u.sections].sort((a, b) => a.order - b.order)) {
         if (s.dropped || s.kind === 'discard') continue;
         if (s.kind === 'init') inits.push(s);
         else if (s.kind !== 'code' || s.hasData) place(s);
@@ -305,9 +305,12 @@ class Linker {
     this.provided.set('__init_array_end', BigInt(addr));
     // Commons: each unit's local ones, then the merged global ones.
     const commons: CommonDef[] = [];
-    for (const u of this.units) {
-      for (const sym of u.symbols.values()) {
-        if (sym.def?.k === 'common' && (sym.binding === 'local' || this.globals.get(sym.name)?.sym === sym)) commons.push(sym.def);
+    for (const global of [false, true]) {
+      for (const u of this.units) {
+        for (const sym of u.symbols.values()) {
+          if (sym.def?.k !== 'common') continue;
+          if (global ? this.globals.get(sym.name)?.sym === sym : sym.binding === 'local') commons.push(sym.def);
+        }
       }
     }
     for (const c of commons) {

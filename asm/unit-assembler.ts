@@ -111,6 +111,8 @@ class UnitAssembler {
   private readonly cFiles = new Map<number, string>();
   private loc = { file: -1, line: 0, col: 0 };
   private readonly threads: UnitThreads = { cores: null, threads: [], stack: null };
+  /** The next Section.order. */
+  private layoutOrder = 0;
   /** Names given to `.local`: their `.comm` stays in this unit. */
   private readonly localDeclared = new Set<string>();
   private endPos: SourcePos;
@@ -587,6 +589,7 @@ class UnitAssembler {
     let sec = this.sectionByKey.get(key);
     if (sec === undefined) {
       sec = new Section(spec);
+      sec.order = this.layoutOrder++;
       this.sectionByKey.set(key, sec);
       this.sections.push(sec);
     }
@@ -619,8 +622,16 @@ class UnitAssembler {
       this.bindPending('data');
     }
     if (sec.bytes.length + n > MAX_MEMORY_BYTES) src.fail(at, src.text.slice(at), `at most ${MAX_MEMORY_BYTES} bytes of data`, `the data would exceed ${MAX_MEMORY_BYTES} bytes`);
-    sec.hasData = true;
+    this.hasData(sec);
     return sec.bytes.append(n, fill);
+  }
+
+  /** The section takes memory; a code section's literal area is placed where its first
+   * datum came. */
+  private hasData(sec: Section): void {
+    if (sec.hasData) return;
+    sec.hasData = true;
+    if (sec.kind === 'code') sec.order = this.layoutOrder++;
   }
 
   private pad(a: PendingAlign): void {
@@ -629,7 +640,7 @@ class UnitAssembler {
     // As in GNU as, no padding at all when more than the maximum would be needed.
     if (a.max !== null && BigInt(padding) > a.max) return;
     if (a.bytes > sec.align) sec.align = a.bytes;
-    sec.hasData = true;
+    this.hasData(sec);
     sec.bytes.append(padding, a.fill);
   }
 

@@ -46,6 +46,9 @@ export class Section {
   align = 1;
   /** Whether any byte was emitted (a code section without data takes no memory). */
   hasData = false;
+  /** Place in the unit's memory layout: a data section's is when it was opened, a code
+   * section's literal area's when its first datum came (see UnitAssembler.emit). */
+  order = 0;
   /** Set by the linker: first pc, first byte address, dropped as a duplicate comdat group. */
   pcBase = 0;
   addrBase = 0;

@@ -6,9 +6,11 @@
 //   address - address        of one space: a number (a count of instructions for code,
 //                            'codeDelta'; of bytes for data); of two spaces: an error
 //   codeDelta ± number       a codeDelta (a jump-table entry, a function size)
-//   anything else on an address or a codeDelta (× / % << >> & | ^, comparisons, negation)
-//                            an error: e.g. GCC's `(.L3 - .Lrtx4) / 4`, which assumes 4-byte
-//                            instructions
+//   anything else on a code address or a codeDelta (× / % << >> & | ^, comparisons,
+//                            negation): an error, e.g. the compressed jump tables of a switch,
+//                            GCC's `(.L3 - .Lrtx4) / 4` and Clang's `(.LBB1_4 - .LBB1_2) >> 2`,
+//                            which assume 4-byte instructions (-fno-jump-tables avoids them)
+//   data addresses otherwise act as numbers
 // The assembler uses the same rules with one space per section for values it needs at once
 // (`. - start` inside a section).
 import { firstSymbol, type Expr, type SymExpr } from './expressions.ts';
@@ -63,7 +65,10 @@ export function kindOf(e: Expr, sp: Spaces): Kind {
 function refuse(e: Expr, sp: Spaces, k: Kind, op: string): never {
   const what = k === CODE_DELTA ? 'a difference of code addresses (a count of instructions in hangar, not of bytes)' : sp.describe(k);
   const pos = e.k === 'bin' ? { src: e.src, at: e.at } : firstSymbol(e);
-  const detail = `${op} applied to ${what}: code addresses are instruction indices and code is not in memory, so this arithmetic has no meaning here (asm/README.md, "Code addresses")`;
+  // GCC's `(.L3 - .Lrtx4) / 4` and Clang's `(.LBB1_4 - .LBB1_2) >> 2` are compressed jump
+  // tables (a switch): they assume 4-byte instructions.
+  const table = k === CODE_DELTA && (op === "'/'" || op === "'>>'") ? '; a compressed jump table of a switch: compile with -fno-jump-tables' : '';
+  const detail = `${op} applied to ${what}: code addresses are instruction indices and code is not in memory, so this arithmetic has no meaning here (asm/README.md, "Code addresses")${table}`;
   if (pos === null) throw new Error(`value-kinds: no position for ${detail}`);
   return pos.src.fail(pos.at, op.replace(/'/g, ''), 'arithmetic on numbers', detail);
 }
