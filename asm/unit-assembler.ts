@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Cursor, SrcText, tokenize, type Token } from './lexer.ts';
 import { evaluate, firstSymbol, num, parseExpr, type Expr, type ExprEnv, type SymExpr } from './expressions.ts';
-import { ENCODERS, UNSUPPORTED_MNEMONICS, type EncodeContext } from './encoders/table.ts';
+import { ENCODERS, SIMD_FP_MNEMONIC, UNSUPPORTED_MNEMONICS, type EncodeContext } from './encoders/table.ts';
 import { INSN_WORDS } from '../isa/instructions.ts';
 import { parseOperands, type ImmOperand, type LiteralOperand } from './operands.ts';
 import { Preprocessor, type SourceLine, type Stmt } from './preprocessor.ts';
@@ -372,6 +372,9 @@ class UnitAssembler {
     if (encode === undefined) {
       if (UNSUPPORTED_MNEMONICS.has(name)) {
         src.fail(at, written, 'an instruction hangar models', `'${written}' is an AArch64 instruction that hangar does not model`);
+      }
+      if (SIMD_FP_MNEMONIC.test(name)) {
+        src.fail(at, written, 'an instruction hangar models', `'${written}' is a floating-point or SIMD instruction: hangar models the general-purpose registers only`);
       }
       const hint = nearest(name, [...ENCODERS.keys()]);
       src.fail(at, written, 'an instruction, a directive or a macro', `unknown mnemonic '${written}'${hint ? ` (did you mean '${hint}'?)` : ''}`);

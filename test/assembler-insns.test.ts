@@ -127,6 +127,9 @@ describe('errors of the new instructions', () => {
     ['wfe #1', 5, /expected end of line/],
     ['brk', 4, /expected an #immediate 0\.\.65535/],
     ['retaa', 1, /'retaa' is an AArch64 instruction that hangar does not model/],
+    ['fmov d0, x1', 1, /'fmov' is a floating-point or SIMD instruction: hangar models the general-purpose registers only/],
+    ['cnt v0.8b, v0.8b', 1, /'cnt' is a floating-point or SIMD instruction/],
+    ['str d0, [x1]', 5, /'d0' is a floating-point or SIMD register/],
   ];
   it.each(cases)('%s', (src, col, message) => {
     let err: unknown;

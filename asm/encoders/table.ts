@@ -174,3 +174,7 @@ export const UNSUPPORTED_MNEMONICS: ReadonlySet<string> = new Set([
   'hvc', 'smc', 'eret', 'dc', 'ic', 'tlbi', 'ldapur', 'stlur', 'ldlar', 'stllr',
   'retaa', 'retab', 'braa', 'brab', 'blraa', 'blrab', 'eretaa', 'eretab',
 ]);
+
+/** Floating-point and SIMD mnemonics (FMOV, FADD, SCVTF, CNT, ADDV, DUP, LD1...): hangar has
+ * the general-purpose registers only, so these get their own message. */
+export const SIMD_FP_MNEMONIC = /^(f(mov|add|sub|mul|div|neg|abs|sqrt|cmpe?|ccmpe?|csel|cvt[a-z]*|n?madd|n?msub|nmul|max[a-z]*|min[a-z]*|rint[a-z]*|ml[as])|[su]cvtf|cnt|addv|[su]addlv|[su](max|min)v|dup|ins|umov|smov|movi|mvni|ld[1-4]r?|st[1-4]|tbl|tbx|zip[12]|uzp[12]|trn[12]|xtn2?|[su]xtl2?|bsl|bif|bit|addp|cm(eq|ge|gt|hi|hs|tst))$/;
