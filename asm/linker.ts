@@ -18,6 +18,10 @@ import { type AsmUnit, type CommonDef, type EquDef, type LabelDef, type Section,
 export interface LinkOptions {
   /** The program's name (default: the first unit's file). */
   name?: string;
+  /** Put a trap at pc 0 (the code starts at pc 1), so that a branch to a null function
+   * pointer is an error instead of a jump to the first instruction. For compiled programs;
+   * off by default (hand-written programs may start at pc 0). */
+  nullGuard?: boolean;
 }
 
 /** What a symbol reference resolves to. */
@@ -58,7 +62,7 @@ class Linker {
     if (this.units.length === 0) throw new SourceError(this.endPos, 'no units', 'at least one unit to link');
     this.dropDuplicateGroups();
     this.collectGlobals();
-    const codeLength = this.layoutCode();
+    const codeLength = this.layoutCode(opts.nullGuard === true);
     this.layoutData();
     for (const u of this.units) u.link = this.unitLink(u);
     for (const u of this.units) {
@@ -256,8 +260,8 @@ class Linker {
 
   // ------------------------------------------------------------ layout
 
-  private layoutCode(): number {
-    let pc = 0;
+  private layoutCode(nullGuard: boolean): number {
+    let pc = nullGuard ? 1 : 0;
     for (const u of this.units) {
       for (const s of u.sections) {
         if (s.kind !== 'code' || s.dropped) continue;
@@ -462,6 +466,14 @@ class Linker {
           }
         });
       }
+    }
+    if (opts.nullGuard === true) {
+      code[F.OP] = Op.TRAP;
+      code[F.EXTRA] = 2;
+      src.file[0] = 0;
+      src.line[0] = 1;
+      src.col[0] = 1;
+      src.text[0] = 'udf (null function pointer guard)';
     }
     const end = n - 1;
     code[end * INSN_WORDS + F.OP] = Op.HALT;

@@ -154,7 +154,8 @@ export enum Op {
   MRS,
   MSR,
   /** BRK #imm (EXTRA 0), UDF #imm (EXTRA 1): a trap (GCC's __builtin_trap): the trial ends
-   * with an error. */
+   * with an error. EXTRA 2: the linker's pc 0 guard (LinkOptions.nullGuard): a branch to a
+   * null function pointer. */
   TRAP,
   /** Marks the end of a litmus thread (falling off the end of its code). */
   HALT,

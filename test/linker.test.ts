@@ -141,6 +141,17 @@ describe('linking units', () => {
     expect(e.message.split('\n').map((l) => l.split(': ')[0])).toEqual(['a.s:1:1', 'b.s:2:1']);
   });
 
+  it('nullGuard: a trap at pc 0, so a call through a null function pointer is an error', () => {
+    const units = (): ReturnType<typeof assembleUnit>[] => [assembleUnit('.globl _start\n_start: mov x1, #0\nblr x1', { file: 'n.s' })];
+    const p = linkUnits(units(), { nullGuard: true });
+    expect(p.threads[0].entry).toBe(1);
+    const pf = programParamsFor('armv8', 1000);
+    const m = newMachine(p, pf);
+    m.reset(1, 0, pf(1, 0));
+    expect(m.run().error).toMatch(/n\.s:3:1: core 0: branch to address 0: a call through a null function pointer/);
+    expect(linkUnits(units()).threads[0].entry).toBe(0);
+  });
+
   it('assembleUnit + linkUnits are the two steps of assembleUnits', () => {
     const p = linkUnits([assembleUnit(main[1], { file: main[0] }), assembleUnit(lib[1], { file: lib[0] })]);
     expect(run(p)(19)).toBe(99n);

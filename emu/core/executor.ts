@@ -243,6 +243,7 @@ export class Executor extends RmwAccess {
         st[S.TPIDR_P] = c.regP[rt];
         break;
       case Op.TRAP:
+        if (code[b + F.EXTRA] === 2) return this.fail('branch to address 0: a call through a null function pointer', c);
         return this.fail(`trap: '${code[b + F.EXTRA] === 0 ? 'brk' : 'udf'} #${code[b + F.IMM_LO]}' executed (a __builtin_trap or a failed check)`, c);
       case Op.CSEL: case Op.CSINC: case Op.CSINV: case Op.CSNEG: {
         const m = code[b + F.RM];
@@ -290,6 +291,8 @@ export class Executor extends RmwAccess {
         if (c.regHi[rn] !== 0 || target < 0 || target * INSN_WORDS >= code.length) {
           return this.fail(`branch to a non-code address 0x${(c.regHi[rn] !== 0 ? (c.regHi[rn] >>> 0).toString(16) + (c.regLo[rn] >>> 0).toString(16).padStart(8, '0') : (c.regLo[rn] >>> 0).toString(16))} (code addresses are instruction indices: asm/README.md)`, c);
         }
+        // The linker's null guard (a trap at pc 0): the error is the branch's, at its line.
+        if (target === 0 && code[F.OP] === Op.TRAP && code[F.EXTRA] === 2) return this.fail('branch to address 0: a call through a null function pointer', c);
         if (op === Op.BLR) this.setReg(c, 30, pc + 1, 0, 0, 0);
         st[S.PC] = target;
         return this.stepped(c, pc);
