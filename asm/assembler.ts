@@ -17,13 +17,15 @@ export type { AsmUnit } from './unit.ts';
 export type { AsmLine, AssembleOptions } from './unit-assembler.ts';
 
 function lines(source: string, file: string): AsmLine[] {
+  // (typeof checks: the API is also called from JavaScript with anything)
   const text = typeof source === 'string' ? source.replace(/^\uFEFF/, '') : '';
   return text.split(/\r?\n/).map((t, i) => ({ text: t, file, line: i + 1, col: 1 }));
 }
 
 /** Assembles one translation unit (an object file: its undefined symbols are for the linker). */
 export function assembleUnit(source: string, opts: AssembleOptions): AsmUnit {
-  return assembleUnitLines(lines(source, opts?.file ?? '<input>'), opts);
+  const file = String(opts?.file ?? '<input>');
+  return internalAsSourceError(file, () => assembleUnitLines(lines(source, file), opts));
 }
 
 /** Assembles a whole source file into a program (one unit, linked alone). */
@@ -33,7 +35,20 @@ export function assemble(source: string, opts: AssembleOptions): Program {
 
 /** Assembles lines that come from elsewhere (each with its own file position) into a program. */
 export function assembleLines(lines: AsmLine[], opts: AssembleOptions): Program {
-  return linkUnits([assembleUnitLines(lines, opts)], { name: opts?.file });
+  const file = String(opts?.file ?? '<input>');
+  return internalAsSourceError(file, () => linkUnits([assembleUnitLines(lines, opts)], { name: opts?.file }));
+}
+
+/** Runs f; an exception that is not a SourceError (a bug) becomes one, so that callers (the
+ * CLI, the fuzz tests) always get file:line:col. */
+function internalAsSourceError<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new SourceError({ file, line: 1, col: 1 }, 'input the assembler could not handle', 'valid assembler input', `internal assembler error: ${why}`);
+  }
 }
 
 /** One translation unit to assemble: its text and name (and its own options, if any). */
@@ -57,5 +72,5 @@ export function assembleUnits(inputs: readonly UnitSource[], opts: Omit<Assemble
   }
   errors.throwIfAny();
   if (units.length === 0) throw new SourceError({ file: opts.name ?? '<input>', line: 1, col: 1 }, 'no input', 'at least one unit');
-  return linkUnits(units, { name: opts.name ?? inputs[0]?.file });
+  return internalAsSourceError(units[0].file, () => linkUnits(units, { name: opts.name ?? inputs[0]?.file, nullGuard: opts.nullGuard }));
 }
