@@ -63,7 +63,8 @@ export interface UnitSource {
  * to every unit (defines, include paths, readFile), `name` names the program.
  */
 export function assembleUnits(inputs: readonly UnitSource[], opts: Omit<AssembleOptions, 'file'> & LinkOptions = {}): Program {
-  const errors = new ErrorList();
+  if (!Array.isArray(inputs)) throw new SourceError({ file: '<input>', line: 1, col: 1 }, 'no list of units', 'an array of { source, file }');
+  const errors = new ErrorList(opts.maxErrors);
   const units: AsmUnit[] = [];
   for (const input of inputs) {
     errors.guard(() => {
@@ -72,5 +73,5 @@ export function assembleUnits(inputs: readonly UnitSource[], opts: Omit<Assemble
   }
   errors.throwIfAny();
   if (units.length === 0) throw new SourceError({ file: opts.name ?? '<input>', line: 1, col: 1 }, 'no input', 'at least one unit');
-  return internalAsSourceError(units[0].file, () => linkUnits(units, { name: opts.name ?? inputs[0]?.file, nullGuard: opts.nullGuard }));
+  return internalAsSourceError(units[0].file, () => linkUnits(units, { name: opts.name ?? inputs[0]?.file, nullGuard: opts.nullGuard, maxErrors: opts.maxErrors }));
 }

@@ -22,6 +22,8 @@ export interface LinkOptions {
    * pointer is an error instead of a jump to the first instruction. For compiled programs;
    * off by default (hand-written programs may start at pc 0). */
   nullGuard?: boolean;
+  /** The errors a report shows in full (default MAX_REPORTED_ERRORS). */
+  maxErrors?: number;
 }
 
 /** What a symbol reference resolves to. */
@@ -38,11 +40,11 @@ const UNDEFINED = new Undefined();
 const MAX_USES_SHOWN = 5;
 
 export function linkUnits(units: readonly AsmUnit[], opts: LinkOptions = {}): Program {
-  return new Linker(units).link(opts);
+  return new Linker(units, opts.maxErrors).link(opts);
 }
 
 class Linker {
-  private readonly errors = new ErrorList();
+  private readonly errors: ErrorList;
   private readonly globals = new Map<string, { unit: AsmUnit; sym: UnitSymbol }>();
   /** Linker-defined symbols (__init_array_start ...). */
   private readonly provided = new Map<string, bigint>();
@@ -53,7 +55,8 @@ class Linker {
   private readonly visiting = new Set<string>();
   private endPos: SourcePos;
 
-  constructor(private readonly units: readonly AsmUnit[]) {
+  constructor(private readonly units: readonly AsmUnit[], maxErrors?: number) {
+    this.errors = new ErrorList(maxErrors);
     const last = units[units.length - 1];
     this.endPos = { file: last?.file ?? '<input>', line: 1, col: 1 };
   }
