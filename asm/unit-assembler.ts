@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Cursor, SrcText, tokenize, type Token } from './lexer.ts';
-import { evaluate, firstSymbol, num, parseExpr, type Expr, type ExprEnv, type SymExpr } from './expressions.ts';
+import { num, parseExpr, type ExprEnv } from './expressions.ts';
 import { ENCODERS, SIMD_FP_MNEMONIC, UNSUPPORTED_MNEMONICS, type EncodeContext } from './encoders/table.ts';
 import { INSN_WORDS } from '../isa/instructions.ts';
 import { parseOperands, type ImmOperand, type LiteralOperand } from './operands.ts';
@@ -17,10 +17,13 @@ import { Preprocessor, type SourceLine, type Stmt } from './preprocessor.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
 import { nearest } from './suggest.ts';
 import { ErrorList } from './errors.ts';
-import { parseSection, typeCursor, type SectionSpec } from './sections.ts';
+import { parseSection, typeCursor } from './sections.ts';
 import { sleb128, stringBytes, uleb128 } from './data.ts';
-import { ABS, kindOf, type Kind } from './value-kinds.ts';
-import { SYNTH, Section, type AsmUnit, type Binding, type Fixup, type LabelDef, type UnitSymbol, type UnitThreads, isAssemblerLocal } from './unit.ts';
+import { LineInfo } from './line-info.ts';
+import { applyReloc, relocAllowed } from './relocations.ts';
+import { parseCommon, parseType, symbolName, symbolNames } from './symbol-directives.ts';
+import { SYNTH, type AsmUnit, type Binding, type UnitThreads, isAssemblerLocal } from './unit.ts';
+import { type PendingAlign, UnitLayout } from './unit-layout.ts';
 import { MAX_CORES, MAX_MEMORY_BYTES, MAX_STACK_BYTES } from './limits.ts';
 
 export interface AsmLine {
@@ -69,63 +72,30 @@ const KNOWN_DIRECTIVES = [
   '.asciz', '.ascii', '.uleb128', '.sleb128', '.globl', '.global', '.weak', '.local', '.type', '.size', '.comm', '.lcomm',
   '.file', '.loc', ...Object.keys(DATA_SIZES), ...IGNORED_DIRECTIVES,
 ];
-/** Relocation operators each kind of instruction takes (GNU as: the relocation must fit the
- * instruction's immediate field). */
-function relocAllowed(mnemonic: string, reloc: string): boolean {
-  if (reloc.startsWith('abs_g')) return /^mov[zkn]$/.test(mnemonic);
-  if (reloc === 'got' || reloc.startsWith('pg_hi21')) return mnemonic === 'adrp';
-  if (reloc === 'got_lo12') return mnemonic === 'ldr';
-  return /^(add|adds|ld|st|prfm)/.test(mnemonic); // lo12
-}
-
 /** Assembles one unit from its lines; throws the errors found (AssemblyErrors when several). */
 export function assembleUnitLines(lines: AsmLine[], opts: AssembleOptions): AsmUnit {
   const asm = new UnitAssembler(opts ?? { file: '<input>' });
   return asm.run(lines);
 }
 
-interface PendingAlign {
-  bytes: number;
-  fill: number;
-  max: bigint | null;
-}
-
-class UnitAssembler {
+class UnitAssembler extends UnitLayout {
   private readonly file: string;
   private readonly readFile: (path: string, fromFile: string) => { text: string; file: string };
   private readonly includePaths: readonly string[];
   private readonly errors: ErrorList;
-  private readonly sections: Section[] = [];
-  private readonly sectionByKey = new Map<string, Section>();
-  private section: Section;
-  private previous: Section;
-  private readonly stack: Section[] = [];
-  private readonly symbols = new Map<string, UnitSymbol>();
-  /** Numeric local label -> synthetic names of its definitions, in order. */
-  private readonly locals = new Map<string, string[]>();
-  private synthCount = 0;
-  /** Labels of a code section waiting for what comes next: an instruction or data. */
-  private pending: Array<{ name: string; where: string }> = [];
-  private pendingAlign: PendingAlign | null = null;
-  private readonly fixups: Fixup[] = [];
-  private readonly cFiles = new Map<number, string>();
-  private loc = { file: -1, line: 0, col: 0 };
+  private readonly lines = new LineInfo();
   private readonly threads: UnitThreads = { cores: null, threads: [], stack: null };
-  /** The next Section.order. */
-  private layoutOrder = 0;
   /** Names given to `.local`: their `.comm` stays in this unit. */
   private readonly localDeclared = new Set<string>();
   private endPos: SourcePos;
-  private unit: AsmUnit | null = null;
 
   constructor(opts: AssembleOptions) {
+    super(typeof opts.file === 'string' ? opts.file : '<input>');
     this.file = typeof opts.file === 'string' ? opts.file : '<input>';
     this.readFile = opts.readFile ?? defaultReadFile;
     this.includePaths = Array.isArray(opts.includePaths) ? opts.includePaths.map(String) : [];
     this.errors = new ErrorList(opts.maxErrors);
     this.endPos = { file: this.file, line: 1, col: 1 };
-    this.section = this.open({ name: '.text', kind: 'code', group: null, where: `${this.file}:1:1` });
-    this.previous = this.section;
     for (const [name, v] of Object.entries(opts.defines ?? {})) {
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
         throw new SourceError(this.endPos, String(v), `an integer for define '${name}'`);
@@ -174,7 +144,7 @@ class UnitAssembler {
       file: this.file,
       sections: this.sections,
       symbols: this.symbols,
-      cFiles: this.cFiles,
+      cFiles: this.lines.files,
       fixups: this.fixups,
       threads: this.threads,
       end: this.endPos,
@@ -225,15 +195,6 @@ class UnitAssembler {
     }
   }
 
-  private symbol(name: string): UnitSymbol {
-    let sym = this.symbols.get(name);
-    if (sym === undefined) {
-      sym = { name, def: null, binding: 'local', type: null, size: null };
-      this.symbols.set(name, sym);
-    }
-    return sym;
-  }
-
   private defineLabel(name: string, src: SrcText, at: number): void {
     const where = src.where(at);
     if (/^[0-9]+$/.test(name)) {
@@ -247,28 +208,6 @@ class UnitAssembler {
     const old = this.symbols.get(name)?.def;
     if (old != null) src.fail(at, name, 'a new label name', `duplicate label '${name}' (first defined at ${old.where})`);
     this.placeLabel(name, where);
-  }
-
-  /** Defines a label at the current position (in a code section: at what comes next). */
-  private placeLabel(name: string, where: string): void {
-    const sec = this.section;
-    if (sec.kind === 'discard') {
-      this.symbol(name).def = { k: 'discarded', section: sec.spec.name, where };
-    } else if (sec.kind === 'code') {
-      this.symbol(name).def = { k: 'label', section: sec, space: 'code', offset: -1, where };
-      this.pending.push({ name, where });
-    } else {
-      this.symbol(name).def = { k: 'label', section: sec, space: 'data', offset: sec.bytes.length, where };
-    }
-  }
-
-  /** Binds the pending labels of the current code section to its next instruction or datum. */
-  private bindPending(space: 'code' | 'data' = 'code'): void {
-    if (this.pending.length === 0) return;
-    const sec = this.section;
-    const offset = space === 'code' ? sec.insns.length : sec.bytes.length;
-    for (const p of this.pending) this.symbols.get(p.name)!.def = { k: 'label', section: sec, space, offset, where: p.where };
-    this.pending = [];
   }
 
   private defineEqu(name: string, src: SrcText, at: number, valueAt: number, equiv: boolean): void {
@@ -311,57 +250,11 @@ class UnitAssembler {
     },
   };
 
-  /**
-   * A value known now: numbers, .equ symbols defined before, and differences of labels of
-   * one section defined before (`. - start`).
-   */
-  private constant(e: Expr): bigint {
-    if (e.k === 'num') return e.v;
-    const expected = 'a constant (numbers and .equ symbols defined earlier)';
-    const offsets = new Map<string, { kind: Kind; offset: number }>();
-    const known = (s: SymExpr): { kind: Kind; offset: number } => {
-      const got = offsets.get(s.name);
-      if (got !== undefined) return got;
-      const def = this.symbols.get(s.name)?.def;
-      if (def == null || def.k !== 'label' || def.offset < 0) {
-        if (def != null) s.src.fail(s.at, s.shown, expected, `'${s.shown}' is a label; a constant is needed here`);
-        return s.src.fail(s.at, s.shown, expected, `undefined symbol '${s.shown}' (a constant is needed here: numbers and .equ symbols defined earlier)`);
-      }
-      const k = { kind: `${this.sections.indexOf(def.section)}:${def.space}`, offset: def.offset };
-      offsets.set(s.name, k);
-      return k;
-    };
-    const kind = kindOf(e, {
-      kindOf: (s) => known(s).kind,
-      isCode: (k) => k.endsWith(':code'),
-      describe: (k) => (k.endsWith(':code') ? 'a code address' : `an address in ${this.sections[Number(k.split(':')[0])]?.spec.name ?? 'a section'}`),
-    });
-    if (kind !== ABS && kind !== 'codeDelta') {
-      const s = firstSymbol(e)!;
-      s.src.fail(s.at, s.shown, expected, `'${s.shown}' is a label; a constant is needed here`);
-    }
-    return evaluate(e, (s) => BigInt(known(s).offset));
-  }
-
   private constantAt(src: SrcText, from: number): bigint {
     const cur = new Cursor(src, tokenize(src, from));
     const e = parseExpr(cur, this.env);
     cur.expectEnd();
     return this.constant(e);
-  }
-
-  /** Calls apply with the value of e now if it is a number, else once the program is linked
-   * (with its kind: a data or code address, or a number). */
-  private later(e: Expr, apply: (v: bigint, kind: Kind) => void): void {
-    if (e.k === 'num') {
-      apply(e.v, ABS);
-      return;
-    }
-    this.fixups.push(() => {
-      const link = this.unit!.link!;
-      const kind = kindOf(e, { kindOf: (s) => link.kind(s), isCode: (k) => k === 'code', describe: (k) => (k === 'code' ? 'a code address' : 'a data address') });
-      apply(evaluate(e, (s) => link.value(s)), kind);
-    });
   }
 
   // ------------------------------------------------------------ instructions
@@ -400,7 +293,8 @@ class UnitAssembler {
     encode(ctx);
     this.pendingAlign = null;
     this.bindPending('code');
-    sec.insns.push({ rec, src, at, cFile: this.loc.file, cLine: this.loc.line, cCol: this.loc.col });
+    const loc = this.lines.current;
+    sec.insns.push({ rec, src, at, cFile: loc.file, cLine: loc.line, cCol: loc.col });
   }
 
   private checkReloc(o: ImmOperand, mnemonic: string, src: SrcText): void {
@@ -477,13 +371,9 @@ class UnitAssembler {
       case '.type':
         this.typeDirective(typeCursor(src, nameEnd));
         return;
-      case '.file': {
-        // Clang's 128-bit md5 checksum is no 64-bit number: blank it before tokenizing.
-        const m = /\bmd5\s+0x[0-9A-Fa-f]+\s*$/.exec(src.text.slice(nameEnd));
-        const text = m === null ? src : src.withText(src.text.slice(0, nameEnd + m.index) + ' '.repeat(m[0].length));
-        this.fileDirective(new Cursor(text, tokenize(text, nameEnd)), m !== null);
+      case '.file':
+        this.lines.file(src, nameEnd);
         return;
-      }
     }
     const cur = new Cursor(src, tokenize(src, nameEnd));
     const size = DATA_SIZES[d];
@@ -540,11 +430,11 @@ class UnitAssembler {
       case '.global':
       case '.weak':
       case '.local':
-        for (const t of this.names(cur)) this.bind(t, d === '.weak' ? 'weak' : d === '.local' ? 'local' : 'global', src);
+        for (const t of symbolNames(cur)) this.bind(t, d === '.weak' ? 'weak' : d === '.local' ? 'local' : 'global', src);
         return;
 
       case '.size': {
-        const t = this.name(cur);
+        const t = symbolName(cur);
         const comma = cur.expect(',', "',' and a size");
         if (cur.atEnd()) cur.failAt(cur.peek(), 'a size');
         const expr = parseExpr(cur, this.env, 'a size');
@@ -557,7 +447,7 @@ class UnitAssembler {
         this.common(cur, d === '.lcomm', src);
         return;
       case '.loc':
-        this.locDirective(cur);
+        this.lines.loc(cur);
         return;
       case '.cores':
         this.coresDirective(cur, src, at);
@@ -586,66 +476,6 @@ class UnitAssembler {
   }
 
   // ------------------------------------------------------------ sections
-
-  private open(spec: SectionSpec): Section {
-    const key = `${spec.name}\u0000${spec.group ?? ''}`;
-    let sec = this.sectionByKey.get(key);
-    if (sec === undefined) {
-      sec = new Section(spec);
-      sec.order = this.layoutOrder++;
-      this.sectionByKey.set(key, sec);
-      this.sections.push(sec);
-    }
-    return sec;
-  }
-
-  private switchTo(spec: SectionSpec, src: SrcText, at: number): void {
-    const key = `${spec.name}\u0000${spec.group ?? ''}`;
-    const old = this.sectionByKey.get(key);
-    if (old !== undefined && old.kind !== spec.kind) {
-      src.fail(at, spec.name, `the section's first kind (${old.kind})`, `section ${spec.name} was opened as ${old.kind} at ${old.spec.where} and is now ${spec.kind}`);
-    }
-    this.bindPending('code');
-    this.pendingAlign = null;
-    const sec = this.open(spec);
-    if (sec !== this.section) this.previous = this.section;
-    this.section = sec;
-  }
-
-  /** Appends n bytes of fill to the current section's data (nothing in a discarded one);
-   * returns the offset of the first, or -1 when discarded. */
-  private emit(n: number, fill: number, src: SrcText, at: number): number {
-    const sec = this.section;
-    if (sec.kind === 'discard') return -1;
-    if (sec.kind === 'bss' && fill !== 0) src.fail(at, src.text.slice(at), 'zero bytes', `non-zero data in ${sec.spec.name}, a @nobits (zero-filled) section`);
-    if (sec.kind === 'code') {
-      const a = this.pendingAlign;
-      this.pendingAlign = null;
-      if (a !== null) this.pad(a);
-      this.bindPending('data');
-    }
-    if (sec.bytes.length + n > MAX_MEMORY_BYTES) src.fail(at, src.text.slice(at), `at most ${MAX_MEMORY_BYTES} bytes of data`, `the data would exceed ${MAX_MEMORY_BYTES} bytes`);
-    this.hasData(sec);
-    return sec.bytes.append(n, fill);
-  }
-
-  /** The section takes memory; a code section's literal area is placed where its first
-   * datum came. */
-  private hasData(sec: Section): void {
-    if (sec.hasData) return;
-    sec.hasData = true;
-    if (sec.kind === 'code') sec.order = this.layoutOrder++;
-  }
-
-  private pad(a: PendingAlign): void {
-    const sec = this.section;
-    const padding = (a.bytes - (sec.bytes.length % a.bytes)) % a.bytes;
-    // As in GNU as, no padding at all when more than the maximum would be needed.
-    if (a.max !== null && BigInt(padding) > a.max) return;
-    if (a.bytes > sec.align) sec.align = a.bytes;
-    this.hasData(sec);
-    sec.bytes.append(padding, a.fill);
-  }
 
   private alignDirective(d: string, cur: Cursor, src: SrcText, at: number): void {
     const first = cur.peek();
@@ -737,13 +567,6 @@ class UnitAssembler {
     }
   }
 
-  private putBytes(bytes: number[], src: SrcText, at: number): void {
-    if (this.section.kind === 'bss' && bytes.some((b) => b !== 0)) src.fail(at, src.text.slice(at), 'zero bytes', `non-zero data in ${this.section.spec.name}, a @nobits (zero-filled) section`);
-    const offset = this.emit(bytes.length, 0, src, at);
-    if (offset < 0) return;
-    this.section.bytes.data.set(bytes, offset);
-  }
-
   /** .fill repeat[, size[, value]]: repeat copies of the low `size` (<= 8) bytes of value. */
   private fillDirective(cur: Cursor, src: SrcText, at: number): void {
     const first = cur.peek();
@@ -769,20 +592,6 @@ class UnitAssembler {
 
   // ------------------------------------------------------------ symbols
 
-  private name(cur: Cursor): Token {
-    const t = cur.peek();
-    if (t.kind !== 'ident' || t.text === '.') cur.failAt(t, 'a symbol name');
-    cur.next();
-    return t;
-  }
-
-  private names(cur: Cursor): Token[] {
-    const out = [this.name(cur)];
-    while (cur.eat(',')) out.push(this.name(cur));
-    cur.expectEnd();
-    return out;
-  }
-
   private bind(t: Token, binding: Binding, src: SrcText): void {
     const sym = this.symbol(t.text);
     if (binding !== 'local' && isAssemblerLocal(t.text)) {
@@ -794,118 +603,29 @@ class UnitAssembler {
     if (binding === 'weak' || sym.binding !== 'weak') sym.binding = binding;
   }
 
-  /** `.type name, %function | @object | ...` (also STT_FUNC, "function"). */
+  /** `.type name, %function | @object | ...`. */
   private typeDirective(cur: Cursor): void {
-    const t = this.name(cur);
-    cur.expect(',', "',' and a symbol type like %function or %object");
-    const at = cur.peek();
-    cur.eat('%');
-    const ty = cur.peek();
-    const word = ty.kind === 'ident' ? ty.text : ty.kind === 'str' ? ty.str : '';
-    const type = /^(function|stt_func|gnu_indirect_function|stt_gnu_ifunc)$/i.test(word) ? 'function' : /^(object|stt_object|tls_object|stt_tls|common|stt_common|notype|stt_notype|gnu_unique_object)$/i.test(word) ? 'object' : null;
-    if (type === null) cur.failAt(at, 'a symbol type (%function, %object, %tls_object, %common, %notype, %gnu_indirect_function)');
-    cur.next();
-    cur.expectEnd();
-    if (/indirect|ifunc/i.test(word)) cur.src.fail(ty.start, word, 'a symbol type hangar supports', `'${t.text}' is an indirect function (ifunc): not supported (no dynamic loader)`);
-    if (/tls/i.test(word)) cur.src.fail(ty.start, word, 'a symbol type hangar supports', `'${t.text}' is thread-local: not supported (hangar has no TLS model)`);
-    const sym = this.symbol(t.text);
-    if (!/notype/i.test(word)) sym.type = type;
+    const { name, type } = parseType(cur);
+    const sym = this.symbol(name.text);
+    if (type !== null) sym.type = type;
   }
 
   /** `.comm name, size[, align]` (global unless `.local`), `.lcomm name, size[, align]`. */
   private common(cur: Cursor, local: boolean, src: SrcText): void {
-    const t = this.name(cur);
-    cur.expect(',', "',' and a size");
-    const s = cur.peek();
-    const size = this.constExpr(cur, 'a size in bytes');
-    if (size < 0n || size > BigInt(MAX_MEMORY_BYTES)) src.fail(s.start, cur.textFrom(s), `a size 0..${MAX_MEMORY_BYTES}`);
-    let align = 1n;
-    if (cur.eat(',')) {
-      const a = cur.peek();
-      align = this.constExpr(cur, 'an alignment in bytes');
-      if (align < 1n || align > BigInt(1 << MAX_ALIGN_LOG2) || (align & (align - 1n)) !== 0n) src.fail(a.start, cur.textFrom(a), `a power of two 1..${1 << MAX_ALIGN_LOG2}`);
-    } else {
-      // GNU as on ELF: without an alignment, the largest power of two up to the size (max 16).
-      while (align * 2n <= size && align < 16n) align *= 2n;
-    }
-    cur.expectEnd();
+    const { name: t, size, align } = parseCommon(cur, (what) => this.constExpr(cur, what), MAX_MEMORY_BYTES, 1 << MAX_ALIGN_LOG2);
     const sym = this.symbol(t.text);
     const old = sym.def;
     if (old != null && old.k !== 'common') src.fail(t.start, t.text, 'a new symbol name', `symbol '${t.text}' is already defined (at ${old.where})`);
     if (old != null && old.k === 'common') {
       // A common symbol repeated in one unit: the largest size and alignment.
-      old.size = Math.max(old.size, Number(size));
-      old.align = Math.max(old.align, Number(align));
+      old.size = Math.max(old.size, size);
+      old.align = Math.max(old.align, align);
     } else {
-      sym.def = { k: 'common', size: Number(size), align: Number(align), where: src.where(t.start), address: 0 };
+      sym.def = { k: 'common', size, align, where: src.where(t.start), address: 0 };
     }
     // `.comm` makes a global common symbol unless `.local` came first (or it is a .L name).
     if (local) sym.binding = 'local';
     else if (sym.binding === 'local' && !this.localDeclared.has(t.text) && !isAssemblerLocal(t.text)) sym.binding = 'global';
-  }
-
-  // ------------------------------------------------------------ source positions
-
-  /** `.file "name"` (the unit's source: nothing to do) or `.file N ["dir"] "name" [md5 V]`
-   * (the md5 already blanked). A name relative to its directory is joined to it, and a path
-   * under the compilation directory (file 0's, DWARF 5) is made relative to it, so that GCC
-   * and Clang name the files alike. */
-  private fileDirective(cur: Cursor, md5: boolean): void {
-    const t = cur.peek();
-    if (t.kind === 'str') {
-      cur.next();
-      cur.expectEnd();
-      return;
-    }
-    if (t.kind !== 'num') cur.failAt(t, 'a file number or a file name in double quotes');
-    cur.next();
-    const a = cur.peek();
-    if (a.kind !== 'str') cur.failAt(a, 'a file name in double quotes');
-    cur.next();
-    let name = a.str;
-    const n = Number(t.value);
-    if (cur.peek().kind === 'str') {
-      const b = cur.next();
-      if (n === 0 && path.posix.isAbsolute(a.str)) this.compDir = path.posix.normalize(a.str);
-      name = path.posix.isAbsolute(b.str) || a.str === '' ? b.str : path.posix.join(a.str, b.str);
-    }
-    if (!cur.atEnd()) cur.failAt(cur.peek(), md5 ? 'end of line' : "'md5' and a checksum, or end of line");
-    name = path.posix.normalize(name);
-    if (this.compDir !== null && name.startsWith(this.compDir + '/')) name = name.slice(this.compDir.length + 1);
-    this.cFiles.set(n, name);
-  }
-
-  /** The compilation directory, from `.file 0 "dir" "name"`. */
-  private compDir: string | null = null;
-
-  /** `.loc file line [column] [options]`: the position of the instructions that follow. */
-  private locDirective(cur: Cursor): void {
-    const f = cur.peek();
-    if (f.kind !== 'num') cur.failAt(f, 'a file number');
-    cur.next();
-    const l = cur.peek();
-    if (l.kind !== 'num') cur.failAt(l, 'a line number');
-    cur.next();
-    let col = 0;
-    if (cur.peek().kind === 'num') col = Number(cur.next().value);
-    // Options (basic_block, prologue_end, epilogue_begin, is_stmt N, isa N, discriminator N,
-    // view V) describe the line table only.
-    while (!cur.atEnd()) {
-      const o = cur.peek();
-      if (o.kind !== 'ident' || !/^(basic_block|prologue_end|epilogue_begin|is_stmt|isa|discriminator|view)$/.test(o.text)) {
-        cur.failAt(o, 'a .loc option (basic_block, prologue_end, epilogue_begin, is_stmt, isa, discriminator, view)');
-      }
-      cur.next();
-      if (o.text === 'view' || o.text === 'is_stmt' || o.text === 'isa' || o.text === 'discriminator') {
-        cur.eat('-');
-        const v = cur.peek();
-        if (v.kind !== 'num' && v.kind !== 'ident') cur.failAt(v, `a value after ${o.text}`);
-        cur.next();
-      }
-    }
-    const n = Number(f.value);
-    if (!this.cFiles.has(n)) cur.src.fail(f.start, f.text, 'a file number declared by .file', `file number ${n} has no .file ${n} "name" before it`);
-    this.loc = { file: n, line: Number(l.value), col };
   }
 
   private coresDirective(cur: Cursor, src: SrcText, at: number): void {
@@ -923,16 +643,4 @@ class UnitAssembler {
 
 function localName(label: string, k: number): string {
   return `${label}${SYNTH}${k}`;
-}
-
-/** The value a relocation operator gives (outOfRange fails for a value that does not fit). */
-function applyReloc(reloc: string, v: bigint, outOfRange: () => never): bigint {
-  if (reloc === 'lo12' || reloc === 'got_lo12') return v & 0xfffn;
-  if (reloc.startsWith('abs_g')) {
-    const g = BigInt(reloc[5]);
-    const u = BigInt.asUintN(64, v);
-    if (!reloc.endsWith('_nc') && g < 3n && u >> (16n * (g + 1n)) !== 0n) outOfRange();
-    return (u >> (16n * g)) & 0xffffn;
-  }
-  return v; // got, pg_hi21: ADRP takes the page
 }
