@@ -326,7 +326,7 @@ class UnitAssembler extends UnitLayout {
     if (reloc === 'got' || reloc === 'got_lo12') {
       const e = o.e;
       if (e.k !== 'sym') src.fail(o.start, src.text.slice(o.start, o.end), `a symbol alone after :${reloc}: (a GOT slot holds one symbol's address)`);
-      this.fixups.push(() => {
+      this.fixup(() => {
         const slot = this.unit!.link!.gotSlot(e);
         apply(reloc === 'got' ? slot : slot & 0xfffn);
       });
@@ -343,7 +343,7 @@ class UnitAssembler extends UnitLayout {
     if (e.k !== 'sym') {
       src.fail(o.start, src.text.slice(o.start, o.end), 'a code label (branch targets are labels, 1b/1f or \'.\', without arithmetic)');
     }
-    this.fixups.push(() => apply(this.unit!.link!.codeTarget(e)));
+    this.fixup(() => apply(this.unit!.link!.codeTarget(e)));
   }
 
   // ------------------------------------------------------------ directives

@@ -38,6 +38,15 @@ export class UnitLayout {
     this.previous = this.section;
   }
 
+  /** Work for the linker, on behalf of the current section: none if the linker drops the
+   * section (a duplicate comdat group, whose labels are gone). */
+  protected fixup(f: Fixup): void {
+    const sec = this.section;
+    this.fixups.push(() => {
+      if (!sec.dropped) f();
+    });
+  }
+
   protected symbol(name: string): UnitSymbol {
     let sym = this.symbols.get(name);
     if (sym === undefined) {
@@ -77,7 +86,7 @@ export class UnitLayout {
       apply(e.v, ABS);
       return;
     }
-    this.fixups.push(() => {
+    this.fixup(() => {
       const link = this.unit!.link!;
       const kind = kindOf(e, { kindOf: (s) => link.kind(s), isCode: (k) => k === 'code', describe: (k) => (k === 'code' ? 'a code address' : 'a data address') });
       apply(evaluate(e, (s) => link.value(s)), kind);

@@ -99,6 +99,15 @@ describe('linking units', () => {
     expect(p.length).toBe(4 + 2 + 1 + 1); // a.s's text and group, b.s's text, the HALT
   });
 
+  it('the dropped copies of a group are not linked: their own local labels need nothing', () => {
+    const group = (v: number): string => [
+      `.section .text.loop,"axG",@progbits,loop,comdat`, '.weak loop', 'loop: mov x0, #0', `.L1: add x0, x0, #${v}`, 'cmp x0, #6', 'b.lo .L1', 'ret',
+      `.section .rodata.loop,"aG",@progbits,loop,comdat`, '.Ltab: .word .L1 - loop', '.text',
+    ].join('\n');
+    const p = link(['a.s', `${group(2)}\n_start: bl loop\nhlt #0`], ['b.s', `${group(3)}\n.globl f\nf: b loop`]);
+    expect(run(p)(0)).toBe(6n);
+  });
+
   it('.set aliases of code and data symbols resolve across units', () => {
     const p = link(
       ['a.s', '.globl C1\n.set C1, C2\n.globl C2\nC2: mov x0, #5\nret\n.data\n.globl base\nbase: .quad 1, 2\n.globl second\n.set second, base+8'],
