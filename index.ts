@@ -34,7 +34,9 @@ export { findProgram, findTarget, PROGRAMS, TARGETS, type ProgramEntry, type Tar
 export { loadWorkload, WorkloadError, type Workload } from './campaign/workload.ts';
 export { defaultModel, finalState, locationNames, runLitmus, type LitmusOutcome } from './campaign/litmus-run.ts';
 export { allCells, runCampaign, type CampaignOptions, type CampaignSummary, type CellSummary, type HangRecord } from './campaign/campaign.ts';
-export { mergeRecords } from './campaign/merge.ts';
+export { mergeCampaigns, type MergedCampaign, type MergeResult } from './campaign/merge.ts';
+export { readJsonl } from './campaign/jsonl.ts';
+export { campaignId, classify } from './campaign/records.ts';
 
 // ---- the command line
 export { main } from './cli/main.ts';

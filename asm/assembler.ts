@@ -11,10 +11,10 @@ import type { AsmUnit } from './unit.ts';
 import { assembleUnitLines, type AsmLine, type AssembleOptions } from './unit-assembler.ts';
 
 export { AssemblyErrors, MAX_REPORTED_ERRORS } from './errors.ts';
-export { MAX_CORES, MAX_MEMORY_BYTES, MAX_STACK_BYTES } from './limits.ts';
+export { MAX_CORES, MAX_INSTRUCTIONS, MAX_MEMORY_BYTES, MAX_STACK_BYTES } from './limits.ts';
 export { linkUnits, type LinkOptions } from './linker.ts';
 export type { AsmUnit } from './unit.ts';
-export type { AsmLine, AssembleOptions } from './unit-assembler.ts';
+export type { AsmLine, AssembleOptions, AssemblyWork } from './unit-assembler.ts';
 
 function lines(source: string, file: string): AsmLine[] {
   // (typeof checks: the API is also called from JavaScript with anything)
@@ -36,7 +36,16 @@ export function assemble(source: string, opts: AssembleOptions): Program {
 /** Assembles lines that come from elsewhere (each with its own file position) into a program. */
 export function assembleLines(lines: AsmLine[], opts: AssembleOptions): Program {
   const file = String(opts?.file ?? '<input>');
-  return internalAsSourceError(file, () => linkUnits([assembleUnitLines(lines, opts)], { name: opts?.file }));
+  let unit: AsmUnit | null = null;
+  try {
+    return internalAsSourceError(file, () => {
+      unit = assembleUnitLines(lines, opts);
+      return linkUnits([unit], { name: opts?.file, maxErrors: opts?.maxErrors });
+    });
+  } finally {
+    // The evaluations of linking count too (assembleUnitLines filled the rest).
+    if (opts?.work !== undefined && unit !== null) opts.work.evalSteps = (unit as AsmUnit).evaluation.steps;
+  }
 }
 
 /** Runs f; an exception that is not a SourceError (a bug) becomes one, so that callers (the

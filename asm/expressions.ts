@@ -173,33 +173,125 @@ function applyBinary(op: string, a: bigint, b: bigint, src: SrcText, at: number)
   return BigInt.asIntN(64, r);
 }
 
-/** Evaluates an expression whose remaining symbols `resolve` can give values to. */
-export function evaluate(e: Expr, resolve: (s: SymExpr) => bigint): bigint {
-  switch (e.k) {
-    case 'num':
-      return e.v;
-    case 'sym':
-      return BigInt.asIntN(64, resolve(e));
-    case 'un':
-      return applyUnary(e.op, evaluate(e.e, resolve));
-    case 'lo12':
-      return evaluate(e.e, resolve) & 0xfffn;
-    case 'bin':
-      return applyBinary(e.op, evaluate(e.a, resolve), evaluate(e.b, resolve), e.src, e.at);
-  }
+/** What a symbol left in an expression stands for: a value (a label), or the expression of a
+ * .equ defined after its use, which evaluate() evaluates in turn. */
+export type SymbolMeaning = bigint | Expr;
+
+/** Evaluation steps (nodes computed) and the values of the shared expressions; one per
+ * assembly, so that an expression shared by many others (`.equ a1, a0+a0`, ...,
+ * `.equ a60, a59+a59`) is computed once, not once per path to it. Only .equ expressions are
+ * shared between expressions (a use of a symbol is its expression itself or a reference to
+ * it), so only theirs are kept; the other nodes are memoised for one evaluation. */
+export interface Evaluation {
+  /** The expressions of .equ symbols (add each as it is defined). */
+  shared: WeakSet<Expr>;
+  memo: Map<Expr, bigint>;
+  steps: number;
 }
 
-/** The first symbol left in an expression (for "not a constant" messages). */
-export function firstSymbol(e: Expr): SymExpr | null {
-  switch (e.k) {
-    case 'num':
-      return null;
-    case 'sym':
-      return e;
-    case 'un':
-    case 'lo12':
-      return firstSymbol(e.e);
-    case 'bin':
-      return firstSymbol(e.a) ?? firstSymbol(e.b);
+export function newEvaluation(): Evaluation {
+  return { shared: new WeakSet(), memo: new Map(), steps: 0 };
+}
+
+/**
+ * Evaluates an expression whose remaining symbols `resolve` can give meanings to. Iterative (an
+ * explicit stack holding the path from the root, so a 200 000-term sum cannot overflow the call
+ * stack) and memoised (linear in the number of distinct nodes). A .equ whose expression
+ * depends on itself is a SourceError at the reference that closes the cycle.
+ */
+export function evaluate(e: Expr, resolve: (s: SymExpr) => SymbolMeaning, ev: Evaluation = newEvaluation()): bigint {
+  const done = ev.memo.get(e);
+  if (done !== undefined) return done;
+  const local = new Map<Expr, bigint>();
+  const memo = {
+    get: (x: Expr): bigint | undefined => local.get(x) ?? ev.memo.get(x),
+    set: (x: Expr, v: bigint): void => void (ev.shared.has(x) ? ev.memo : local).set(x, v),
+  };
+  /** The path from e to the node being computed: each entry's first missing child comes next. */
+  const path: Expr[] = [e];
+  /** .equ expressions on the path (a symbol resolving to one of them closes a cycle). */
+  const open = new Set<Expr>();
+  /** Per symbol node on the path: the expression it stands for. */
+  const meaning = new Map<SymExpr, Expr>();
+  const value = (x: Expr): bigint | undefined => memo.get(x);
+  while (path.length > 0) {
+    const x = path[path.length - 1];
+    let v: bigint | undefined;
+    let child: Expr | undefined;
+    switch (x.k) {
+      case 'num':
+        v = x.v;
+        break;
+      case 'sym': {
+        let target = meaning.get(x);
+        if (target === undefined) {
+          const r = resolve(x);
+          if (typeof r === 'bigint') {
+            v = BigInt.asIntN(64, r);
+            break;
+          }
+          if (open.has(r)) x.src.fail(x.at, x.shown, 'a symbol that does not depend on itself', `circular definition of '${x.shown}'`);
+          target = r;
+          meaning.set(x, r);
+          if (value(r) === undefined) {
+            open.add(r);
+            child = r;
+            break;
+          }
+        }
+        v = value(target);
+        // Back at a symbol whose expression is still being computed: it contains itself.
+        if (v === undefined) x.src.fail(x.at, x.shown, 'a symbol that does not depend on itself', `circular definition of '${x.shown}'`);
+        open.delete(target);
+        meaning.delete(x);
+        break;
+      }
+      case 'un':
+      case 'lo12': {
+        const a = value(x.e);
+        if (a === undefined) child = x.e;
+        else v = x.k === 'un' ? applyUnary(x.op, a) : a & 0xfffn;
+        break;
+      }
+      case 'bin': {
+        const a = value(x.a);
+        const b = a === undefined ? undefined : value(x.b);
+        if (a === undefined) child = x.a;
+        else if (b === undefined) child = x.b;
+        else v = applyBinary(x.op, a, b, x.src, x.at);
+        break;
+      }
+    }
+    if (child !== undefined) {
+      path.push(child);
+      continue;
+    }
+    ev.steps++;
+    memo.set(x, v!);
+    path.pop();
   }
+  return memo.get(e)!;
+}
+
+/** The first symbol left in an expression (for "not a constant" messages); iterative. */
+export function firstSymbol(e: Expr): SymExpr | null {
+  const todo: Expr[] = [e];
+  const seen = new Set<Expr>();
+  while (todo.length > 0) {
+    const x = todo.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    switch (x.k) {
+      case 'sym':
+        return x;
+      case 'un':
+      case 'lo12':
+        todo.push(x.e);
+        break;
+      case 'bin':
+        todo.push(x.b, x.a); // a first
+        break;
+    }
+  }
+  return null;
 }

@@ -164,11 +164,19 @@ export function tokenize(src: SrcText, from = 0): Token[] {
       tok('punct', i, i + 1);
       i += 1;
     } else {
-      src.fail(i, c, 'an operand, an operator or end of line', `unexpected character ${quote(c)}`);
+      const ch = String.fromCodePoint(s.codePointAt(i)!);
+      src.fail(i, ch, 'an operand, an operator or end of line', `unexpected character ${describeChar(ch)}`);
     }
   }
   tok('end', s.length, s.length);
   return out;
+}
+
+/** A character as messages show it: quoted, with its code point unless it is printable ASCII
+ * (a no-break space or a control character looks like nothing, or like a space). */
+export function describeChar(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  return code > 0x20 && code < 0x7f ? quote(ch) : `${quote(ch)} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
 /** GNU as number syntax: 0x hex, 0b binary, leading 0 = octal, else decimal. */

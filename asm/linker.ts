@@ -6,13 +6,13 @@
 // GOT, the stacks), runs every unit's pending values, and reports undefined and duplicate
 // symbols together, each with where it is used or defined. asm/README.md, "Linking", says the
 // same for users.
-import { evaluate, type SymExpr } from './expressions.ts';
+import { evaluate, type Expr, type SymbolMeaning, type SymExpr } from './expressions.ts';
 import { F, INSN_WORDS, Op, REG_SP } from '../isa/instructions.ts';
 import { DATA_BASE, STACK_BYTES, type DataObject, type FunctionSymbol, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
 import { ErrorList } from './errors.ts';
-import { MAX_MEMORY_BYTES } from './limits.ts';
-import { kindOf } from './value-kinds.ts';
+import { MAX_CORE_LOCATIONS, MAX_CORES, MAX_INSTRUCTIONS, MAX_MEMORY_BYTES } from './limits.ts';
+import { kindOf, type Kind, type KindMemo } from './value-kinds.ts';
 import { type AsmUnit, type CommonDef, type EquDef, type LabelDef, type Section, type UnitLink, type UnitSymbol, type ValueKind, SYNTH, isAssemblerLocal } from './unit.ts';
 
 export interface LinkOptions {
@@ -51,8 +51,9 @@ class Linker {
   private readonly undefinedUses = new Map<string, { first: SymExpr; label: boolean; uses: string[] }>();
   private readonly got = new Map<string, { slot: number; value: bigint }>();
   private gotBase = 0;
-  /** Equs being evaluated (cycle detection). */
+  /** Equs of other units being evaluated (a cycle across units; evaluate() finds those within one). */
   private readonly visiting = new Set<string>();
+  private readonly kindMemos = new Map<AsmUnit, KindMemo>();
   private endPos: SourcePos;
 
   constructor(private readonly units: readonly AsmUnit[], maxErrors?: number) {
@@ -173,6 +174,24 @@ class Linker {
     return { k: 'def', unit: u, sym };
   }
 
+  /**
+   * What a symbol referenced in unit u means to evaluate(): a value, or (a .equ of u itself)
+   * its expression, which evaluate() computes once (memoised in u's Evaluation) and checks
+   * for cycles. A .equ of another unit is evaluated there, with its own symbols.
+   */
+  private meaning(u: AsmUnit, s: SymExpr): SymbolMeaning {
+    const t = this.lookup(u, s);
+    if (t.k === 'def' && t.sym.def?.k === 'equ' && t.unit === u) return t.sym.def.expr;
+    return this.value(t, s);
+  }
+
+  /** The same for kindOf(). */
+  private kindMeaning(u: AsmUnit, s: SymExpr): Kind | Expr {
+    const t = this.lookup(u, s);
+    if (t.k === 'def' && t.sym.def?.k === 'equ' && t.unit === u) return t.sym.def.expr;
+    return this.kind(t, s);
+  }
+
   /** The value of a target (s: the reference, for messages; null from the symbol tables). */
   private value(t: Target, s: SymExpr | null): bigint {
     if (t.k === 'value') return t.v;
@@ -182,8 +201,10 @@ class Linker {
         return BigInt(labelValue(def));
       case 'common':
         return BigInt(def.address);
-      case 'equ':
-        return this.withEqu(t.unit, t.sym, def, s, () => evaluate(def.expr, (x) => this.value(this.lookup(t.unit, x), x)));
+      case 'equ': {
+        const u = t.unit;
+        return this.withEqu(u, t.sym, def, s, () => evaluate(def.expr, (x) => this.meaning(u, x), u.evaluation));
+      }
       default:
         return 0n;
     }
@@ -197,15 +218,27 @@ class Linker {
         return def.space === 'code' ? 'code' : 'data';
       case 'common':
         return 'data';
-      case 'equ':
-        return this.withEqu(t.unit, t.sym, def, s, () => kindOf(def.expr, {
-          kindOf: (x) => this.kind(this.lookup(t.unit, x), x),
-          isCode: (k) => k === 'code',
-          describe: (k) => (k === 'code' ? 'a code address' : 'a data address'),
-        }) as ValueKind);
+      case 'equ': {
+        const u = t.unit;
+        return this.withEqu(u, t.sym, def, s, () => this.kindOf(u, def.expr));
+      }
       default:
         return 'abs';
     }
+  }
+
+  /** The kind of an expression of unit u (value-kinds.ts), memoised per unit for its .equs. */
+  private kindOf(u: AsmUnit, e: Expr): ValueKind {
+    let memo = this.kindMemos.get(u);
+    if (memo === undefined) {
+      memo = new WeakMap();
+      this.kindMemos.set(u, memo);
+    }
+    return kindOf(e, {
+      kindOf: (x) => this.kindMeaning(u, x),
+      isCode: (k) => k === 'code',
+      describe: (k) => (k === 'code' ? 'a code address' : 'a data address'),
+    }, memo) as ValueKind;
   }
 
   private withEqu<T>(u: AsmUnit, sym: UnitSymbol, def: EquDef, s: SymExpr | null, f: () => T): T {
@@ -225,8 +258,8 @@ class Linker {
 
   private unitLink(u: AsmUnit): UnitLink {
     return {
-      value: (s) => this.value(this.lookup(u, s), s),
-      kind: (s) => this.kind(this.lookup(u, s), s),
+      evaluate: (e) => evaluate(e, (x) => this.meaning(u, x), u.evaluation),
+      kindOf: (e) => this.kindOf(u, e),
       codeTarget: (s) => {
         const t = this.lookup(u, s, true);
         const kind = this.kind(t, s);
@@ -347,6 +380,11 @@ class Linker {
       for (const d of t.threads) decls.push({ unit: u, ...d });
     }
     this.stackBytes = stack?.bytes ?? STACK_BYTES;
+    this.coresWhere = cores?.where ?? (decls.length > 0 ? decls[0].src.where(decls[0].at) : null);
+    if (decls.length > MAX_CORES) {
+      const d = decls[MAX_CORES];
+      this.errors.add(this.errorAt(d.src.where(d.at), '.thread', `more than ${MAX_CORES} threads: a program has at most ${MAX_CORES} cores`));
+    }
     if (cores !== null && decls.length > 0) {
       this.errors.add(this.errorAt(cores.where, '.cores', `.cores cannot be combined with .thread (at ${decls[0].src.where(decls[0].at)})`));
     }
@@ -377,6 +415,8 @@ class Linker {
   }
 
   private stackBytes = STACK_BYTES;
+  /** Where the cores come from (.cores or the first .thread), for messages. */
+  private coresWhere: string | null = null;
 
   /** The global `_start`, else the first unit's local one, else pc 0. */
   private entry(): number {
@@ -399,6 +439,13 @@ class Linker {
     const total = dataBytes + threads.length * stackBytes;
     if (total > MAX_MEMORY_BYTES) {
       throw new SourceError(this.endPos, `${total} bytes`, `at most ${MAX_MEMORY_BYTES} bytes`, `data and stacks need ${total} bytes; the limit is ${MAX_MEMORY_BYTES}`);
+    }
+    if ((total / 8) * threads.length > MAX_CORE_LOCATIONS) {
+      const where = this.coresWhere ?? `${this.endPos.file}:${this.endPos.line}:${this.endPos.col}`;
+      throw new SourceError(this.endPos, `${threads.length} cores`, 'fewer cores or less memory', `${threads.length} cores (${where}) with ${total} bytes of data and stacks need more emulator state than hangar allows: cores × 8-byte words must be at most ${MAX_CORE_LOCATIONS}`);
+    }
+    if (codeLength + 1 > MAX_INSTRUCTIONS) {
+      throw new SourceError(this.endPos, `${codeLength} instructions`, `at most ${MAX_INSTRUCTIONS} instructions`, `the units have ${codeLength} instructions together; a program has at most ${MAX_INSTRUCTIONS}`);
     }
     const image = new Uint8Array(total);
     const initArray: number[] = [];
@@ -548,7 +595,7 @@ class Linker {
     let v: bigint | null = null;
     this.errors.guard(() => {
       try {
-        v = evaluate(sym.size!.expr, (x) => u.link!.value(x));
+        v = u.link!.evaluate(sym.size!.expr);
       } catch (e) {
         if (e !== UNDEFINED) throw e;
       }

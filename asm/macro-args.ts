@@ -101,15 +101,27 @@ export function bindArguments(m: MacroDef, s: SrcText, argAt: number): Map<strin
   return args;
 }
 
+/** How long a substituted statement may grow, and how to say so. */
+export interface SubstitutionLimit {
+  chars: number;
+  what: string;
+}
+
+const NO_LIMIT: SubstitutionLimit = { chars: Infinity, what: '' };
+
 /**
  * Replaces \param, \@ (the expansion counter) and \() (nothing) in a body statement. Columns
  * of substituted text map to the \param reference in the body.
  */
-export function substitute(b: SrcText, args: Map<string, string>, counter: number | null, chain: readonly string[], what: string): SrcText {
+export function substitute(b: SrcText, args: Map<string, string>, counter: number | null, chain: readonly string[], what: string, limit: SubstitutionLimit = NO_LIMIT): SrcText {
   const t = b.text;
   let out = '';
   const cols: number[] = [];
   const put = (text: string, col: number): void => {
+    // Arguments that contain references to themselves (`m \a\a`) double at every level.
+    if (out.length + text.length > limit.chars) {
+      b.withExpansion(chain).fail(0, b.text, 'a shorter expansion', `${what} expands past ${limit.what}: runaway substitution?`);
+    }
     out += text;
     for (let k = 0; k < text.length; k++) cols.push(col);
   };

@@ -9,8 +9,9 @@
 // Every statement keeps the file, line and columns of the text the user wrote; statements that
 // come out of a macro keep the body line's position and name the invocation chain.
 
+import { MAX_SOURCE_BYTES } from '../isa/source-file.ts';
 import { SrcText, isBlank, skipBlanks, tokenize } from './lexer.ts';
-import { bindArguments, splitArgs, substitute, unquote, type MacroDef, type MacroParam } from './macro-args.ts';
+import { bindArguments, splitArgs, substitute, unquote, type MacroDef, type MacroParam, type SubstitutionLimit } from './macro-args.ts';
 
 /** One line of source text with its position (col = column of text[0]). */
 export interface SourceLine {
@@ -40,6 +41,22 @@ export interface PreprocessorHooks {
 export const MAX_MACRO_DEPTH = 100;
 export const MAX_EXPANDED_STATEMENTS = 100_000;
 export const MAX_INCLUDE_DEPTH = 32;
+/** The longest source line, and the longest statement a macro or .irp substitution may make. */
+export const MAX_LINE_CHARS = 1 << 18;
+/** Characters all macro and .irp substitutions of one assembly may produce in all. */
+export const MAX_EXPANDED_CHARS = 1 << 22;
+/** Characters of source text (the main file and every .include) one assembly may read. */
+export const MAX_SOURCE_CHARS = MAX_SOURCE_BYTES;
+
+/** The work one assembly did, for tests that bound it (the limits above bound each count). */
+export interface PreprocessorWork {
+  /** Source characters read (the main file and includes). */
+  sourceChars: number;
+  /** Statements handed to the assembler or to a directive, expanded ones included. */
+  statements: number;
+  /** Characters produced by macro and .irp substitution. */
+  expandedChars: number;
+}
 
 const WORD = /[A-Za-z_.$][A-Za-z0-9_.$]*/y;
 const LABEL = /([A-Za-z_.$][A-Za-z0-9_.$]*|[0-9]+):/y;
@@ -85,6 +102,7 @@ export function splitStatements(lines: readonly SourceLine[]): SrcText[] {
   for (const ln of lines) {
     const t = ln.text;
     const whole = new SrcText(t, ln.file, ln.line, ln.col, null, []);
+    if (t.length > MAX_LINE_CHARS) whole.fail(MAX_LINE_CHARS, t.slice(MAX_LINE_CHARS, MAX_LINE_CHARS + 20), `a line of at most ${MAX_LINE_CHARS} characters`, `line longer than ${MAX_LINE_CHARS} characters`);
     if (openComment === null && /^[ \t]*#/.test(t)) continue;
     let clean = '';
     let inString = false;
@@ -119,7 +137,7 @@ export function splitStatements(lines: readonly SourceLine[]): SrcText[] {
       clean += c;
       i++;
     }
-    out.push(...splitSemicolons(new SrcText(clean, ln.file, ln.line, ln.col, null, [])));
+    for (const piece of splitSemicolons(new SrcText(clean, ln.file, ln.line, ln.col, null, []))) out.push(piece);
   }
   if (openComment !== null) openComment.fail(0, '/*', "'*/'", 'unterminated /* comment');
   return out;
@@ -178,12 +196,14 @@ export class Preprocessor {
   private expandedStatements = 0;
   private expansions = 0;
   private done = false;
+  readonly work: PreprocessorWork = { sourceChars: 0, statements: 0, expandedChars: 0 };
 
   constructor(
     lines: readonly SourceLine[],
     mainFile: string,
     private readonly hooks: PreprocessorHooks,
   ) {
+    for (const l of lines) this.work.sourceChars += l.text.length + 1;
     this.frames.push({ kind: 'file', stmts: splitStatements(lines), i: 0, file: mainFile, condDepth: 0 });
   }
 
@@ -208,6 +228,7 @@ export class Preprocessor {
       const f = this.frames[this.frames.length - 1];
       if (f.i < f.stmts.length) {
         const s = f.stmts[f.i++];
+        this.work.statements++;
         if (f.kind !== 'file' && ++this.expandedStatements > MAX_EXPANDED_STATEMENTS) {
           s.fail(0, s.text, 'fewer expanded statements', `more than ${MAX_EXPANDED_STATEMENTS} statements from macro/.rept expansion: runaway recursion?`);
         }
@@ -384,6 +405,10 @@ export class Preprocessor {
       const chain = files.map((f) => f.file).join(' -> ');
       s.fail(t.start, t.text, 'a file that is not already being included', `include cycle: ${chain} -> ${got.file}`);
     }
+    this.work.sourceChars += got.text.length;
+    if (this.work.sourceChars > MAX_SOURCE_CHARS) {
+      s.fail(t.start, t.text, 'less source text', `.include of ${t.text} makes the program's source text longer than ${MAX_SOURCE_CHARS} characters`);
+    }
     const lines = got.text.split(/\r?\n/).map((text, i) => ({ text, file: got.file, line: i + 1, col: 1 }));
     this.frames.push({ kind: 'file', stmts: splitStatements(lines), i: 0, file: got.file, condDepth: this.conds.length });
   }
@@ -455,8 +480,15 @@ export class Preprocessor {
     const stmts: SrcText[] = [];
     for (let k = 0; k < c.count; k++) {
       for (const b of c.body) {
-        if (c.irp === null) stmts.push(b.withExpansion(chain));
-        else stmts.push(...splitSemicolons(substitute(b, new Map([[c.irp.param, c.irp.values[k]]]), null, chain, `.irp`)));
+        if (c.irp === null) {
+          // Not copied, but processed again: the repeated text counts against the budget too.
+          this.work.expandedChars += b.text.length;
+          if (this.work.expandedChars > MAX_EXPANDED_CHARS) {
+            c.src.fail(0, c.src.text, 'a smaller repeat', `.rept expands past the ${MAX_EXPANDED_CHARS} characters all expansions of a program may produce`);
+          }
+          stmts.push(b.withExpansion(chain));
+        }
+        else this.substituted(stmts, substitute(b, new Map([[c.irp.param, c.irp.values[k]]]), null, chain, `.irp`, this.charsLeft()));
       }
     }
     this.frames.push({ kind: 'rept', stmts, i: 0, file: '', condDepth: this.conds.length });
@@ -471,8 +503,22 @@ export class Preprocessor {
     const chain = [`macro '${m.name}' invoked at ${s.where(at)}`, ...s.expansion];
     const counter = this.expansions++;
     const stmts: SrcText[] = [];
-    for (const b of m.body) stmts.push(...splitSemicolons(substitute(b, args, counter, chain, `macro '${m.name}'`)));
+    for (const b of m.body) this.substituted(stmts, substitute(b, args, counter, chain, `macro '${m.name}'`, this.charsLeft()));
     this.frames.push({ kind: 'macro', stmts, i: 0, file: '', condDepth: this.conds.length });
+  }
+
+  /** How long the next substituted statement may be: within the line limit and the budget. */
+  private charsLeft(): SubstitutionLimit {
+    const left = MAX_EXPANDED_CHARS - this.work.expandedChars;
+    return left < MAX_LINE_CHARS
+      ? { chars: left, what: `the ${MAX_EXPANDED_CHARS} characters all expansions of a program may produce` }
+      : { chars: MAX_LINE_CHARS, what: `${MAX_LINE_CHARS} characters in one statement` };
+  }
+
+  /** Counts a substituted statement against the budget and adds its pieces to `stmts`. */
+  private substituted(stmts: SrcText[], s: SrcText): void {
+    this.work.expandedChars += s.text.length;
+    for (const piece of splitSemicolons(s)) stmts.push(piece);
   }
 
   private exitMacro(s: SrcText, at: number): void {

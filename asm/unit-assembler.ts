@@ -7,14 +7,14 @@
 // documented in asm/README.md.
 
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { Cursor, SrcText, tokenize, type Token } from './lexer.ts';
 import { num, parseExpr, type ExprEnv } from './expressions.ts';
 import { ENCODERS, SIMD_FP_MNEMONIC, UNSUPPORTED_MNEMONICS, type EncodeContext } from './encoders/table.ts';
 import { INSN_WORDS } from '../isa/instructions.ts';
 import { parseOperands, type ImmOperand, type LiteralOperand } from './operands.ts';
-import { Preprocessor, type SourceLine, type Stmt } from './preprocessor.ts';
+import { Preprocessor, type PreprocessorWork, type SourceLine, type Stmt } from './preprocessor.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
+import { readTextFile } from '../isa/source-file.ts';
 import { nearest } from './suggest.ts';
 import { ErrorList } from './errors.ts';
 import { parseSection, typeCursor } from './sections.ts';
@@ -24,7 +24,7 @@ import { applyReloc, relocAllowed } from './relocations.ts';
 import { parseCommon, parseType, symbolName, symbolNames } from './symbol-directives.ts';
 import { SYNTH, type AsmUnit, type Binding, type UnitThreads, isAssemblerLocal } from './unit.ts';
 import { type PendingAlign, UnitLayout } from './unit-layout.ts';
-import { MAX_CORES, MAX_MEMORY_BYTES, MAX_STACK_BYTES } from './limits.ts';
+import { MAX_CORES, MAX_INSTRUCTIONS, MAX_MEMORY_BYTES, MAX_STACK_BYTES } from './limits.ts';
 
 export interface AsmLine {
   text: string;
@@ -39,13 +39,24 @@ export interface AssembleOptions {
   file: string;
   /** Predefined .equ symbols, e.g. {TARGET_LLSC: 1} for .if. */
   defines?: Record<string, number>;
-  /** For .include; default: the file system, relative to the including file's directory. */
+  /** For .include; default: the file system (regular files only, at most MAX_SOURCE_BYTES),
+   * relative to the including file's directory. */
   readFile?: (path: string, fromFile: string) => { text: string; file: string };
   /** Directories searched for `.include "name"` after the including file's directory, in
    * order (the `-I DIR` of GNU as). */
   includePaths?: string[];
   /** The errors a report shows in full (default MAX_REPORTED_ERRORS); the rest are counted. */
   maxErrors?: number;
+  /** Filled with the work the assembly did (also when it fails): tests bound it. With
+   * assemble(), evaluation steps include those of linking. */
+  work?: AssemblyWork;
+}
+
+/** The work of one assembly; each count is bounded by a limit of the assembler. */
+export interface AssemblyWork extends PreprocessorWork {
+  /** Expression nodes computed (memoised: at most one per node). */
+  evalSteps: number;
+  instructions: number;
 }
 
 /** Largest .align (2^16 bytes). */
@@ -53,7 +64,7 @@ const MAX_ALIGN_LOG2 = 16;
 
 function defaultReadFile(p: string, fromFile: string): { text: string; file: string } {
   const file = path.isAbsolute(p) ? p : path.join(path.dirname(fromFile), p);
-  return { text: readFileSync(file, 'utf8'), file };
+  return { text: readTextFile(file), file };
 }
 
 const DATA_SIZES: Record<string, number> = {
@@ -75,7 +86,11 @@ const KNOWN_DIRECTIVES = [
 /** Assembles one unit from its lines; throws the errors found (AssemblyErrors when several). */
 export function assembleUnitLines(lines: AsmLine[], opts: AssembleOptions): AsmUnit {
   const asm = new UnitAssembler(opts ?? { file: '<input>' });
-  return asm.run(lines);
+  try {
+    return asm.run(lines);
+  } finally {
+    if (opts?.work !== undefined) Object.assign(opts.work, asm.work());
+  }
 }
 
 class UnitAssembler extends UnitLayout {
@@ -104,6 +119,14 @@ class UnitAssembler extends UnitLayout {
     }
   }
 
+  private pp: Preprocessor | null = null;
+  private instructions = 0;
+
+  work(): AssemblyWork {
+    const pp = this.pp?.work ?? { sourceChars: 0, statements: 0, expandedChars: 0 };
+    return { ...pp, evalSteps: this.evaluation.steps, instructions: this.instructions };
+  }
+
   run(lines: AsmLine[]): AsmUnit {
     const input: SourceLine[] = [];
     for (const l of Array.isArray(lines) ? lines : []) {
@@ -111,11 +134,11 @@ class UnitAssembler extends UnitLayout {
     }
     const last = input[input.length - 1];
     if (last !== undefined) this.endPos = { file: last.file, line: last.line, col: last.col };
-    const pp = new Preprocessor(input, this.file, {
+    const pp = (this.pp = new Preprocessor(input, this.file, {
       constant: (src, from) => this.constantAt(src, from),
       isDefined: (name) => this.symbols.get(name)?.def != null,
       readFile: (p, from) => this.readInclude(p, from),
-    });
+    }));
     let lastError = '';
     for (;;) {
       let s: Stmt | undefined;
@@ -147,6 +170,7 @@ class UnitAssembler extends UnitLayout {
       cFiles: this.lines.files,
       fixups: this.fixups,
       threads: this.threads,
+      evaluation: this.evaluation,
       end: this.endPos,
       link: null,
     };
@@ -220,6 +244,7 @@ class UnitAssembler extends UnitLayout {
     if (cur.atEnd()) cur.failAt(cur.peek(), 'an expression');
     const expr = parseExpr(cur, this.env);
     cur.expectEnd();
+    this.evaluation.shared.add(expr);
     this.symbol(name).def = { k: 'equ', expr, where: src.where(at) };
   }
 
@@ -277,6 +302,7 @@ class UnitAssembler extends UnitLayout {
       const what = sec.kind === 'discard' ? `section ${sec.spec.name}, which hangar keeps out of the program` : `${sec.spec.name}, a data section`;
       src.fail(at, written, 'a data directive', `instructions must be in a code section such as .text (the current section is ${what})`);
     }
+    if (this.instructions >= MAX_INSTRUCTIONS) src.fail(at, written, `at most ${MAX_INSTRUCTIONS} instructions`, `more than ${MAX_INSTRUCTIONS} instructions`);
     const cur = new Cursor(src, tokenize(src, nameEnd));
     const ops = parseOperands(cur, this.env);
     const rec = new Int32Array(INSN_WORDS);
@@ -295,6 +321,7 @@ class UnitAssembler extends UnitLayout {
     this.bindPending('code');
     const loc = this.lines.current;
     sec.insns.push({ rec, src, at, cFile: loc.file, cLine: loc.line, cCol: loc.col });
+    this.instructions++;
   }
 
   private checkReloc(o: ImmOperand, mnemonic: string, src: SrcText): void {
@@ -458,7 +485,9 @@ class UnitAssembler extends UnitLayout {
         cur.next();
         cur.expectEnd();
         if (this.threads.cores !== null) src.fail(at, written, 'no .thread', `.thread cannot be combined with .cores (at ${this.threads.cores.where})`);
+        // One error for a program with too many threads: at the first one past the limit.
         this.threads.threads.push({ name: t.text, src, at: t.start });
+        if (this.threads.threads.length === MAX_CORES + 1) src.fail(at, written, `at most ${MAX_CORES} .thread directives`, `more than ${MAX_CORES} threads: a program has at most ${MAX_CORES} cores`);
         return;
       }
       case '.stack': {
@@ -519,14 +548,16 @@ class UnitAssembler extends UnitLayout {
       const offset = this.emit(size, 0, cur.src, first.start);
       if (offset >= 0) {
         const bits = BigInt(8 * size);
-        if (sec.kind === 'init' && size === 8) sec.entries.push({ offset, src: cur.src, at: first.start });
+        if (sec.kind === 'init' && size === 8) sec.entries.push({ offset });
+        // The closure may wait for the linker: it keeps the statement, not its tokens.
+        const src = cur.src, at = first.start;
         this.later(e, (v, kind) => {
           if (size < 8 && (v < -(1n << (bits - 1n)) || v > (1n << bits) - 1n)) {
-            cur.src.fail(first.start, cur.src.text.slice(first.start, end), `a value that fits in ${size} byte${size === 1 ? '' : 's'}`);
+            src.fail(at, src.text.slice(at, end), `a value that fits in ${size} byte${size === 1 ? '' : 's'}`);
           }
-          if (sec.kind === 'bss' && v !== 0n) cur.src.fail(first.start, cur.src.text.slice(first.start, end), 'zero', `non-zero data in ${sec.spec.name}, a @nobits (zero-filled) section`);
+          if (sec.kind === 'bss' && v !== 0n) src.fail(at, src.text.slice(at, end), 'zero', `non-zero data in ${sec.spec.name}, a @nobits (zero-filled) section`);
           if (sec.kind === 'init' && (size !== 8 || kind !== 'code')) {
-            cur.src.fail(first.start, cur.src.text.slice(first.start, end), `a function (a code label) in an 8-byte entry of ${sec.spec.name}`);
+            src.fail(at, src.text.slice(at, end), `a function (a code label) in an 8-byte entry of ${sec.spec.name}`);
           }
           const data = sec.bytes.data;
           for (let k = 0; k < size; k++) data[offset + k] = Number((v >> BigInt(8 * k)) & 0xffn);

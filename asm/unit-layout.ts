@@ -2,11 +2,11 @@
 // labels of a code section that wait for what comes next (an instruction gives them a pc, a
 // datum an address), pending alignment, and the values that wait for the linker. The unit
 // assembler (unit-assembler.ts) builds on it; asm/README.md, "Sections", states the rules.
-import { evaluate, firstSymbol, type Expr, type SymExpr } from './expressions.ts';
+import { evaluate, firstSymbol, newEvaluation, type Expr, type SymExpr } from './expressions.ts';
 import type { SrcText } from './lexer.ts';
 import { type SectionSpec } from './sections.ts';
-import { ABS, kindOf, type Kind } from './value-kinds.ts';
-import { Section, type AsmUnit, type Fixup, type UnitSymbol } from './unit.ts';
+import { ABS, CODE_DELTA, kindOf, type Kind } from './value-kinds.ts';
+import { Section, isAssemblerLocal, type AsmUnit, type Fixup, type LabelDef, type UnitSymbol } from './unit.ts';
 import { MAX_MEMORY_BYTES } from './limits.ts';
 
 export interface PendingAlign {
@@ -29,6 +29,8 @@ export class UnitLayout {
   protected pending: Array<{ name: string; where: string }> = [];
   protected pendingAlign: PendingAlign | null = null;
   protected readonly fixups: Fixup[] = [];
+  /** The memo of the unit's evaluations (the linker's too: AsmUnit.evaluation). */
+  protected readonly evaluation = newEvaluation();
   /** The next Section.order. */
   protected layoutOrder = 0;
   protected unit: AsmUnit | null = null;
@@ -78,21 +80,61 @@ export class UnitLayout {
     this.pending = [];
   }
 
-
-  /** Calls apply with the value of e now if it is a number, else once the program is linked
-   * (with its kind: a data or code address, or a number). */
+  /**
+   * Calls apply with the value of e and its kind (a data or code address, a number): at once
+   * when e is a number or a difference of labels of one section placed already, else once the
+   * program is linked. An address of labels placed already waits as (section, offset), not as
+   * the expression (a program of 100 000 such values keeps no trees).
+   */
   protected later(e: Expr, apply: (v: bigint, kind: Kind) => void): void {
     if (e.k === 'num') {
       apply(e.v, ABS);
       return;
     }
+    const local = this.placedValue(e);
+    if (local !== null) {
+      const { kind, offset, section } = local;
+      if (section === null) apply(offset, kind);
+      else this.fixup(() => apply(BigInt(kind === 'code' ? section.pcBase : section.addrBase) + offset, kind));
+      return;
+    }
     this.fixup(() => {
       const link = this.unit!.link!;
-      const kind = kindOf(e, { kindOf: (s) => link.kind(s), isCode: (k) => k === 'code', describe: (k) => (k === 'code' ? 'a code address' : 'a data address') });
-      apply(evaluate(e, (s) => link.value(s)), kind);
+      const v = link.evaluate(e);
+      apply(v, link.kindOf(e));
     });
   }
 
+  /** e as an offset from one section of this unit (section null: a number), when its symbols
+   * are assembler-local labels placed already (their addresses cannot change or be replaced
+   * by another unit's); else null. */
+  private placedValue(e: Expr): { kind: Kind; offset: bigint; section: Section | null } | null {
+    const s = firstSymbol(e);
+    if (s === null || !placedLocal(this.symbols, e)) return null;
+    let kind: Kind;
+    try {
+      kind = this.sectionKind(e);
+    } catch {
+      return null; // the linker's rules decide (two code sections are one space there)
+    }
+    const offset = evaluate(e, (x) => BigInt((this.symbols.get(x.name)!.def as LabelDef).offset), this.evaluation);
+    if (kind === ABS || kind === CODE_DELTA) return { kind: kind === ABS ? 'abs' : 'codeDelta', offset, section: null };
+    const [index, space] = kind.split(':');
+    return { kind: space === 'code' ? 'code' : 'data', offset, section: this.sections[Number(index)] };
+  }
+
+  /** The kind of e with one address space per section (strict: addresses are not known). */
+  private sectionKind(e: Expr, known: (s: SymExpr) => LabelDef = (x) => this.symbols.get(x.name)!.def as LabelDef): Kind {
+    return kindOf(e, {
+      kindOf: (x) => {
+        const def = known(x);
+        return `${this.sections.indexOf(def.section)}:${def.space}`;
+      },
+      isCode: (k) => k.endsWith(':code'),
+      describe: (k) => (k.endsWith(':code') ? 'a code address' : `an address in ${this.sections[Number(k.split(':')[0])]?.spec.name ?? 'a section'}`),
+      strict: true,
+    });
+  }
 
   protected open(spec: SectionSpec): Section {
     const key = `${spec.name}\u0000${spec.group ?? ''}`;
@@ -154,7 +196,6 @@ export class UnitLayout {
     sec.bytes.append(padding, a.fill);
   }
 
-
   protected putBytes(bytes: number[], src: SrcText, at: number): void {
     if (this.section.kind === 'bss' && bytes.some((b) => b !== 0)) src.fail(at, src.text.slice(at), 'zero bytes', `non-zero data in ${this.section.spec.name}, a @nobits (zero-filled) section`);
     const offset = this.emit(bytes.length, 0, src, at);
@@ -169,29 +210,38 @@ export class UnitLayout {
   protected constant(e: Expr): bigint {
     if (e.k === 'num') return e.v;
     const expected = 'a constant (numbers and .equ symbols defined earlier)';
-    const offsets = new Map<string, { kind: Kind; offset: number }>();
-    const known = (s: SymExpr): { kind: Kind; offset: number } => {
-      const got = offsets.get(s.name);
-      if (got !== undefined) return got;
-      const def = this.symbols.get(s.name)?.def;
+    const known = (x: SymExpr): LabelDef => {
+      const def = this.symbols.get(x.name)?.def;
       if (def == null || def.k !== 'label' || def.offset < 0) {
-        if (def != null) s.src.fail(s.at, s.shown, expected, `'${s.shown}' is a label; a constant is needed here`);
-        return s.src.fail(s.at, s.shown, expected, `undefined symbol '${s.shown}' (a constant is needed here: numbers and .equ symbols defined earlier)`);
+        if (def != null) x.src.fail(x.at, x.shown, expected, `'${x.shown}' is a label; a constant is needed here`);
+        return x.src.fail(x.at, x.shown, expected, `undefined symbol '${x.shown}' (a constant is needed here: numbers and .equ symbols defined earlier)`);
       }
-      const k = { kind: `${this.sections.indexOf(def.section)}:${def.space}`, offset: def.offset };
-      offsets.set(s.name, k);
-      return k;
+      return def;
     };
-    const kind = kindOf(e, {
-      kindOf: (s) => known(s).kind,
-      isCode: (k) => k.endsWith(':code'),
-      describe: (k) => (k.endsWith(':code') ? 'a code address' : `an address in ${this.sections[Number(k.split(':')[0])]?.spec.name ?? 'a section'}`),
-    });
-    if (kind !== ABS && kind !== 'codeDelta') {
+    const kind = this.sectionKind(e, known);
+    if (kind !== ABS && kind !== CODE_DELTA) {
       const s = firstSymbol(e)!;
       s.src.fail(s.at, s.shown, expected, `'${s.shown}' is a label; a constant is needed here`);
     }
-    return evaluate(e, (s) => BigInt(known(s).offset));
+    return evaluate(e, (x) => BigInt(known(x).offset), this.evaluation);
   }
 
+}
+
+/** Whether every symbol of e is an assembler-local label (.L or synthetic) placed already;
+ * iterative (a 100 000-term sum). */
+function placedLocal(symbols: ReadonlyMap<string, UnitSymbol>, e: Expr): boolean {
+  const todo: Expr[] = [e];
+  const seen = new Set<Expr>();
+  while (todo.length > 0) {
+    const x = todo.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.k === 'sym') {
+      const def = symbols.get(x.name)?.def;
+      if (!isAssemblerLocal(x.name) || def == null || def.k !== 'label' || def.offset < 0) return false;
+    } else if (x.k === 'un' || x.k === 'lo12') todo.push(x.e);
+    else if (x.k === 'bin') todo.push(x.a, x.b);
+  }
+  return true;
 }

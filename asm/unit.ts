@@ -2,7 +2,7 @@
 // instructions and bytes, its symbols, and the work that waits for the linker (values that
 // need every label's address). The assembler (assembler.ts) fills it; the linker (linker.ts)
 // lays the units out, resolves symbols across them and runs that work.
-import type { Expr, SymExpr } from './expressions.ts';
+import type { Evaluation, Expr, SymExpr } from './expressions.ts';
 import type { SrcText } from './lexer.ts';
 import type { SectionKind, SectionSpec } from './sections.ts';
 import type { SourcePos } from '../isa/source-error.ts';
@@ -53,8 +53,8 @@ export class Section {
   pcBase = 0;
   addrBase = 0;
   dropped = false;
-  /** init sections: offsets of the 8-byte entries (function pointers) and their statements. */
-  readonly entries: Array<{ offset: number; src: SrcText; at: number }> = [];
+  /** init sections: offsets of the 8-byte entries (function pointers). */
+  readonly entries: Array<{ offset: number }> = [];
 
   constructor(readonly spec: SectionSpec) {}
 
@@ -133,6 +133,8 @@ export interface AsmUnit {
   readonly cFiles: ReadonlyMap<number, string>;
   readonly fixups: readonly Fixup[];
   readonly threads: UnitThreads;
+  /** The memo of the unit's evaluations (its .equ expressions are shared by all of them). */
+  readonly evaluation: Evaluation;
   /** Where the unit's text ends (the position of the HALT the linker appends). */
   readonly end: SourcePos;
   /** Resolves a symbol of this unit once the linker has set `link` (see linker.ts). */
@@ -141,10 +143,10 @@ export interface AsmUnit {
 
 /** What the linker gives a unit to resolve its symbols. */
 export interface UnitLink {
-  /** The value of a symbol referenced in this unit (an address, a pc or a number). */
-  value(s: SymExpr): bigint;
-  /** What kind of value a symbol has (see linker.ts: code, data, abs, or a code difference). */
-  kind(s: SymExpr): ValueKind;
+  /** The value of an expression of this unit (its symbols resolved for this unit). */
+  evaluate(e: Expr): bigint;
+  /** What kind of value it is: a code or data address, a count of instructions, a number. */
+  kindOf(e: Expr): ValueKind;
   /** The address of the GOT slot of a symbol referenced in this unit. */
   gotSlot(s: SymExpr): bigint;
   /** The pc of a branch target: fails unless s is a code address. */

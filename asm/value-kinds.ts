@@ -10,9 +10,11 @@
 //                            negation): an error, e.g. the compressed jump tables of a switch,
 //                            GCC's `(.L3 - .Lrtx4) / 4` and Clang's `(.LBB1_4 - .LBB1_2) >> 2`,
 //                            which assume 4-byte instructions (-fno-jump-tables avoids them)
-//   data addresses otherwise act as numbers
-// The assembler uses the same rules with one space per section for values it needs at once
-// (`. - start` inside a section).
+//   data addresses otherwise act as numbers (their values are fixed once linked), except in
+//   `strict` mode, where addresses are not known yet: the assembler's constants, with one
+//   space per section (`. - start` inside a section is a number, `start & 7` is not)
+// Iterative and memoised like evaluate() (expressions.ts): a 100 000-term sum or a chain of
+// .equ that doubles at each step costs one step per node.
 import { firstSymbol, type Expr, type SymExpr } from './expressions.ts';
 
 /** 'abs' (a number), 'codeDelta', or the name of an address space. */
@@ -20,46 +22,107 @@ export type Kind = string;
 export const ABS = 'abs';
 export const CODE_DELTA = 'codeDelta';
 
-/** What an address space's difference is: codeDelta for code spaces, a number otherwise. */
 export interface Spaces {
-  kindOf(s: SymExpr): Kind;
+  /** The kind of a symbol, or the expression it stands for (a .equ's), to take it from. */
+  kindOf(s: SymExpr): Kind | Expr;
   isCode(kind: Kind): boolean;
   /** How to name a space in messages ("a code address", "an address in .data"). */
   describe(kind: Kind): string;
+  /** Addresses are not known: only ± on them (the assembler's constants). */
+  strict?: boolean;
 }
 
+/** Kinds of expressions shared between evaluations (.equ expressions), kept across calls. */
+export type KindMemo = WeakMap<Expr, Kind>;
+
 /** The kind of e; fails (SourceError at the operator or symbol) on meaningless arithmetic. */
-export function kindOf(e: Expr, sp: Spaces): Kind {
-  const special = (k: Kind): boolean => k === CODE_DELTA || sp.isCode(k);
-  switch (e.k) {
-    case 'num':
-      return ABS;
-    case 'sym':
-      return sp.kindOf(e);
-    case 'lo12':
-      kindOf(e.e, sp);
-      return ABS;
-    case 'un': {
-      const k = kindOf(e.e, sp);
-      if (!special(k)) return e.op === '+' ? k : ABS;
-      return refuse(e, sp, k, `'${e.op}'`);
+export function kindOf(e: Expr, sp: Spaces, shared?: KindMemo): Kind {
+  const special = (k: Kind): boolean => k === CODE_DELTA || sp.isCode(k) || (sp.strict === true && k !== ABS);
+  const local = new Map<Expr, Kind>();
+  const get = (x: Expr): Kind | undefined => local.get(x) ?? shared?.get(x);
+  const path: Expr[] = [e];
+  const meaning = new Map<SymExpr, Expr>();
+  const open = new Set<Expr>();
+  while (path.length > 0) {
+    const x = path[path.length - 1];
+    let k: Kind | undefined;
+    let child: Expr | undefined;
+    if (get(x) !== undefined) {
+      path.pop();
+      continue;
     }
-    case 'bin': {
-      const a = kindOf(e.a, sp), b = kindOf(e.b, sp);
-      if (a === ABS && b === ABS) return ABS;
-      if (e.op === '+' || e.op === '-') {
-        if (b === ABS) return a;
-        if (e.op === '+' && a === ABS) return b;
-        if (e.op === '-' && a === b) return special(a) ? CODE_DELTA : ABS;
-        if (a !== ABS) {
-          const expected = e.op === '+' ? 'an address plus a number' : 'a difference of two addresses of one space';
-          return e.src.fail(e.at, e.op, expected, `'${e.op}' of ${sp.describe(a)} and ${sp.describe(b)}${e.op === '-' ? ': they are in different address spaces, or not known until the program is linked' : ''} (asm/README.md, "Code addresses")`);
+    switch (x.k) {
+      case 'num':
+        k = ABS;
+        break;
+      case 'sym': {
+        let target = meaning.get(x);
+        if (target === undefined) {
+          const r = sp.kindOf(x);
+          if (typeof r === 'string') {
+            k = r;
+            break;
+          }
+          if (open.has(r)) x.src.fail(x.at, x.shown, 'a symbol that does not depend on itself', `circular definition of '${x.shown}'`);
+          meaning.set(x, r);
+          if (get(r) === undefined) {
+            open.add(r);
+            child = r;
+            break;
+          }
+          target = r;
         }
+        k = get(target);
+        open.delete(target);
+        meaning.delete(x);
+        if (shared !== undefined && k !== undefined) shared.set(target, k);
+        break;
       }
-      if (special(a) || special(b)) return refuse(e, sp, special(a) ? a : b, `'${e.op}'`);
-      return ABS;
+      case 'lo12': {
+        const a = get(x.e);
+        if (a === undefined) child = x.e;
+        else k = ABS;
+        break;
+      }
+      case 'un': {
+        const a = get(x.e);
+        if (a === undefined) child = x.e;
+        else if (!special(a)) k = x.op === '+' ? a : ABS;
+        else refuse(x, sp, a, `'${x.op}'`);
+        break;
+      }
+      case 'bin': {
+        const a = get(x.a);
+        const b = a === undefined ? undefined : get(x.b);
+        if (a === undefined) child = x.a;
+        else if (b === undefined) child = x.b;
+        else k = binaryKind(x, a, b, sp, special);
+        break;
+      }
+    }
+    if (child !== undefined) {
+      path.push(child);
+      continue;
+    }
+    local.set(x, k!);
+    path.pop();
+  }
+  return get(e)!;
+}
+
+function binaryKind(x: Extract<Expr, { k: 'bin' }>, a: Kind, b: Kind, sp: Spaces, special: (k: Kind) => boolean): Kind {
+  if (a === ABS && b === ABS) return ABS;
+  if (x.op === '+' || x.op === '-') {
+    if (b === ABS) return a;
+    if (x.op === '+' && a === ABS) return b;
+    if (x.op === '-' && a === b) return a === CODE_DELTA || sp.isCode(a) ? CODE_DELTA : ABS;
+    if (a !== ABS && (special(a) || special(b))) {
+      const expected = x.op === '+' ? 'an address plus a number' : 'a difference of two addresses of one space';
+      return x.src.fail(x.at, x.op, expected, `'${x.op}' of ${sp.describe(a)} and ${sp.describe(b)}${x.op === '-' ? ': they are in different address spaces, or not known until the program is linked' : ''} (asm/README.md, "Code addresses")`);
     }
   }
+  if (special(a) || special(b)) return refuse(x, sp, special(a) ? a : b, `'${x.op}'`);
+  return ABS;
 }
 
 function refuse(e: Expr, sp: Spaces, k: Kind, op: string): never {
@@ -68,7 +131,10 @@ function refuse(e: Expr, sp: Spaces, k: Kind, op: string): never {
   // GCC's `(.L3 - .Lrtx4) / 4` and Clang's `(.LBB1_4 - .LBB1_2) >> 2` are compressed jump
   // tables (a switch): they assume 4-byte instructions.
   const table = k === CODE_DELTA && (op === "'/'" || op === "'>>'") ? '; a compressed jump table of a switch: compile with -fno-jump-tables' : '';
-  const detail = `${op} applied to ${what}: code addresses are instruction indices and code is not in memory, so this arithmetic has no meaning here (asm/README.md, "Code addresses")${table}`;
+  const why = sp.isCode(k) || k === CODE_DELTA
+    ? 'code addresses are instruction indices and code is not in memory, so this arithmetic has no meaning here (asm/README.md, "Code addresses")'
+    : 'the address is not known until the program is linked (a constant is needed here)';
+  const detail = `${op} applied to ${what}: ${why}${table}`;
   if (pos === null) throw new Error(`value-kinds: no position for ${detail}`);
   return pos.src.fail(pos.at, op.replace(/'/g, ''), 'arithmetic on numbers', detail);
 }

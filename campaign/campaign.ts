@@ -8,54 +8,14 @@
 import { PROGRAMS, TARGETS, type TargetName } from '../programs/catalog.ts';
 import { trialSeed } from '../emu/model/prng.ts';
 import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
-import { loadWorkload } from './workload.ts';
+import { campaignId, RECORD_FORMAT, type CampaignSummary, type CellSummary, type HangRecord, type Shard, type StartRecord } from './records.ts';
+import { DEFAULT_MAX_STEPS, loadWorkload } from './workload.ts';
+
+export type { CampaignSummary, CellSummary, HangRecord, Shard, StartRecord } from './records.ts';
 
 export interface Cell {
   program: string;
   target: TargetName;
-}
-
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-export interface HangRecord {
-  type: 'hang' | 'error' | 'budget';
-  program: string;
-  target: TargetName;
-  trial: number;
-  seed: number;
-  verdict: string;
-  traceHash: string;
-  steps: number;
-  epochs: number;
-  error?: string;
-  replay: string;
-}
-
-export interface CellSummary {
-  program: string;
-  target: TargetName;
-  trials: number;
-  hangs: number;
-  errors: number;
-  budget: number;
-  /** The hang with the smallest trial index. */
-  firstHangTrial: number | null;
-  firstHangSeed: number | null;
-  /** Wall time from the cell's start to its first hang (this run only; not merged). */
-  firstHangMs: number | null;
-  expected?: 'hang' | 'none';
-}
-
-export interface CampaignSummary {
-  type: 'summary';
-  seed: number;
-  trials: number;
-  shard: Shard | null;
-  complete: boolean;
-  cells: CellSummary[];
 }
 
 export interface CampaignOptions {
@@ -118,12 +78,22 @@ export function allCells(programs: string[] | undefined, target: string): Cell[]
 }
 
 /** The command line that replays a trial of a cell (printed with every hang). */
-export function replayCommandLine(program: string, target: string, seed: number, defines?: Record<string, number>): string {
+export function replayCommandLine(program: string, target: string, seed: number, defines?: Record<string, number>, model?: string): string {
   const d = defines && Object.keys(defines).length ? ` --define ${Object.entries(defines).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
-  return `npx hangar replay ${program} --target ${target} --seed ${seed}${d}`;
+  return `npx hangar replay ${program} --target ${target}${model ? ` --model ${model}` : ''} --seed ${seed}${d}`;
+}
+
+/** The start record of a campaign: its identity (id, seed, trials, budget, symbols), shard and cells. */
+export function campaignStart(o: Pick<CampaignOptions, 'cells' | 'trials' | 'seed' | 'shard' | 'stopOnFirst' | 'maxSteps' | 'defines'>): StartRecord {
+  const identity = { seed: o.seed, trials: o.trials, maxSteps: o.maxSteps ?? DEFAULT_MAX_STEPS, defines: o.defines ?? {} };
+  return {
+    type: 'start', format: RECORD_FORMAT, campaign: campaignId(identity), ...identity, shard: o.shard ?? null, stopOnFirst: o.stopOnFirst === true,
+    cells: o.cells.map((c) => ({ program: c.program, target: c.target })),
+  };
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
+  const start = campaignStart(o);
   const runner = o.runner ?? inlineRunner;
   const range: TrialRange = { trials: o.trials, shard: o.shard };
   const total = countOf(range) * o.cells.length;
@@ -138,7 +108,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     };
     cells.push(s);
     if (o.shouldStop?.()) { complete = false; break; }
-    const start = performance.now();
+    const t0 = performance.now();
     let stoppedEarly = false;
     await runner(cell, range, o.seed, o.maxSteps, (i, r) => {
       s.trials++;
@@ -149,12 +119,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
           if (s.firstHangTrial === null || i < s.firstHangTrial) {
             s.firstHangTrial = i;
             s.firstHangSeed = r.seed;
-            s.firstHangMs = Math.round(performance.now() - start);
+            s.firstHangMs = Math.round(performance.now() - t0);
           }
         } else if (r.verdict === 'error') s.errors++;
         else s.budget++;
         o.onRecord?.({
-          type: r.verdict, program: cell.program, target: cell.target, trial: i, seed: r.seed, verdict: r.verdict,
+          type: r.verdict, campaign: start.campaign, campaignSeed: o.seed, shard: start.shard,
+          program: cell.program, target: cell.target, trial: i, seed: r.seed, verdict: r.verdict,
           traceHash: r.traceHash, steps: r.steps, epochs: r.epochs, error: r.error,
           replay: replayCommandLine(cell.program, cell.target, r.seed, o.defines),
         });
@@ -166,5 +137,6 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
     }, o.defines);
     if (stoppedEarly) { complete = false; break; }
   }
-  return { type: 'summary', seed: o.seed, trials: o.trials, shard: o.shard ?? null, complete, cells };
+  const { campaign, seed, trials, maxSteps, defines, shard } = start;
+  return { type: 'summary', format: RECORD_FORMAT, campaign, seed, trials, maxSteps, defines, shard, complete, stopped: null, cells };
 }

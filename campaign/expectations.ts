@@ -1,7 +1,7 @@
 // Comparing litmus outcomes with a reference simulator's allowed states (herd7's, in the
 // expected.json format of a litmus corpus: {test: {states: [...]}}). Only this reporting layer
 // reads expectations; the engine never does.
-import { readFileSync } from 'node:fs';
+import { FileReadError, readTextFile } from '../isa/source-file.ts';
 import { stateKey, type FinalState } from '../litmus/state.ts';
 import type { LitmusOutcome } from './litmus-run.ts';
 
@@ -11,12 +11,16 @@ export interface Expectations {
 
 export class ExpectationError extends Error {}
 
+/** The largest expectations file read (the reference corpus's are below 1 MiB). */
+const MAX_EXPECTATIONS_BYTES = 64 << 20;
+
 export function readExpectations(path: string): Expectations {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path, MAX_EXPECTATIONS_BYTES);
   } catch (e) {
-    throw new ExpectationError(`cannot read ${path}: ${(e as Error).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new ExpectationError(e.message);
   }
   try {
     const o = JSON.parse(text) as Expectations;

@@ -26,6 +26,8 @@ export interface LitmusOutcome {
   /** Restarts in all (a trial restarts when a promise could not be fulfilled). */
   restarts: number;
   errors: string[];
+  /** Set when the run stopped at a deadline: `trials` is then the number of trials run. */
+  stopped?: 'time limit';
 }
 
 /** The model a litmus test runs under unless told otherwise: x86-TSO for X86 tests, ARMv8 for AArch64. */
@@ -69,7 +71,7 @@ export interface TrialObserver {
 }
 
 /** Runs trials [from, to) of a litmus test from seed S; trial i uses trialSeed(S, i). */
-export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: number; seed: number; from?: number; observe?: TrialObserver; machine?: Machine }): LitmusOutcome {
+export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: number; seed: number; from?: number; observe?: TrialObserver; machine?: Machine; deadline?: number }): LitmusOutcome {
   const model = opts.model ?? defaultModel(t);
   const paramsFor = litmusParamsFor(model);
   // A machine of t's program may be reused (a trial does not depend on what ran before it).
@@ -80,7 +82,11 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
   let restarts = 0;
   const errors: string[] = [];
   const from = opts.from ?? 0;
+  let ran = 0;
   for (let i = from; i < from + opts.trials; i++) {
+    // The deadline is wall-clock (Date.now(): the same clock in every worker).
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    ran++;
     const r = runTrial(m, trialSeed(opts.seed, i), paramsFor);
     restarts += r.attempts;
     if (r.verdict === 'abort') { aborted++; opts.observe?.(i, r, undefined, m); continue; }
@@ -96,7 +102,9 @@ export function runLitmus(t: LitmusTest, opts: { model?: ModelName; trials: numb
     if (e) e.count++;
     else counts.set(k, { state: s, count: 1 });
   }
-  return summarise(t, model, opts.seed, opts.trials, [...counts.values()], aborted, errors, restarts);
+  const o = summarise(t, model, opts.seed, ran, [...counts.values()], aborted, errors, restarts);
+  if (ran < opts.trials) o.stopped = 'time limit';
+  return o;
 }
 
 export function summarise(t: LitmusTest, model: ModelName, seed: number, trials: number, histogram: LitmusOutcome['histogram'], aborted: number, errors: string[], restarts = 0): LitmusOutcome {

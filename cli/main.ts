@@ -4,6 +4,7 @@
 // exit code.
 import { Command } from 'commander';
 import { ExpectationError } from '../campaign/expectations.ts';
+import { OutFileError } from '../campaign/out-file.ts';
 import { WorkloadError } from '../campaign/workload.ts';
 import { SourceError } from '../isa/source-error.ts';
 import { registerCommand } from './command.ts';
@@ -45,10 +46,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
     }
-    if (e instanceof SourceError || e instanceof UsageError || e instanceof WorkloadError || e instanceof ExpectationError) {
+    if (e instanceof SourceError || e instanceof UsageError || e instanceof WorkloadError || e instanceof ExpectationError || e instanceof OutFileError) {
       io.err(`hangar: ${e.message}\n`);
       return 2;
     }
-    throw e;
+    // A bug: one line that says so, then the stack for the report; exit status 70 (EX_SOFTWARE).
+    io.err(`hangar: internal error: ${e instanceof Error ? e.message : String(e)}\n${e instanceof Error && e.stack ? e.stack + '\n' : ''}`);
+    return 70;
   }
 }

@@ -71,6 +71,11 @@ function countArg(v: string): number {
   return Number(v);
 }
 
+function secondsArg(v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0 || !Number.isFinite(Number(v))) throw new InvalidArgumentError('expected a positive number of seconds.');
+  return Number(v);
+}
+
 function layoutArg(v: string): Layout {
   if (!isLayout(v)) throw new InvalidArgumentError('expected inline or threads.');
   return v;
@@ -116,7 +121,10 @@ export const LAYOUT: OptionSpec<Layout> = { flags: '--layout <layout>', descript
 export const WORKERS: OptionSpec<number> = { flags: '--workers <n>', description: 'worker threads of the threads layout (default: one per core, at most the host cores)', parse: countArg };
 export const EXPECTED: OptionSpec<string> = { flags: '--expected <file>', description: "compare with a reference's allowed states (herd's expected.json format): coverage, forbidden states" };
 export const SHARD: OptionSpec<string> = { flags: '--shard <k/N>', description: 'run only the trials i with i % N == k (0 <= k < N)' };
-export const OUT: OptionSpec<string> = { flags: '--out <file.jsonl>', description: 'append JSON lines: one per hang as found, then a summary' };
+export const OUT: OptionSpec<string> = { flags: '--out <file.jsonl>', description: 'write JSON lines: a start record, one per hang as found, then a summary (a file holding another campaign is refused without --append)' };
+export const APPEND: OptionSpec<true> = { flags: '--append', description: 'add to an --out file that holds records of another campaign (merge shows them separately)' };
+export const TIME_LIMIT: OptionSpec<number> = { flags: '--time-limit <seconds>', description: 'stop after this much wall-clock time with a partial summary (checked between trials)', parse: secondsArg };
+export const WORKER_MEMORY: OptionSpec<number> = { flags: '--worker-memory <MiB>', description: 'heap limit of each worker thread (default: a share of half the host memory, 256-4096)', parse: countArg };
 export const STOP_ON_FIRST: OptionSpec<true> = { flags: '--stop-on-first', description: 'stop each program/target at its first hang' };
 export const TRACE: OptionSpec<number> = {
   flags: '--trace <n>',

@@ -7,6 +7,12 @@
 export const DATA_BASE = 0x100000;
 /** Per-core stack size (bytes) reserved after the data when a program asks for stacks. */
 export const STACK_BYTES = 4096;
+/** The most cores a program may have, however they are made (.cores, .thread, litmus threads,
+ * a Program built by hand): the machine keeps per-core parameters for at most this many. */
+export const MAX_CORES = 64;
+/** The most (cores × 8-byte memory words) a program may have: a core keeps six words of state
+ * per location (coherence point, forward bank), so this bounds that state to 384 MiB. */
+export const MAX_CORE_LOCATIONS = 1 << 24;
 
 export interface SourceMap {
   /** Files referenced by `file` (index into this list). */

@@ -140,6 +140,8 @@ export function describeToken(t: Token): string {
 export class TokenScanner {
   private pos: number;
   private buffer: Token[] = [];
+  /** Tokens scanned so far (the work, for tests that bound it). */
+  scanned = 0;
 
   constructor(
     readonly text: string,
@@ -187,6 +189,7 @@ export class TokenScanner {
   }
 
   private scan(): Token {
+    this.scanned++;
     const s = this.text;
     let i = this.pos;
     while (i < this.end && /\s/.test(s[i])) i++;
@@ -260,6 +263,9 @@ export interface FinalSection {
 
 const KEYWORDS = new Set(['exists', 'forall', 'not', 'true', 'false', 'locations']);
 
+/** Deepest nesting of parentheses and negations in a condition (herd7's tests use a few). */
+export const MAX_CONDITION_NESTING = 256;
+
 /** Parses everything after the code: optional locations clause, the condition, optional ';'.
  * Anything after that but whitespace is an error. */
 export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): FinalSection {
@@ -326,7 +332,20 @@ export function parseFinalSection(sc: TokenScanner, ctx: ConditionContext): Fina
 
   const isNot = (): boolean => sc.isPunct('~') || sc.isName('not');
 
+  // Parentheses and negations nest through recursion: bounded, so that no input can exhaust
+  // the stack (and the evaluator and printer, also recursive, stay within it too).
+  let depth = 0;
   const parseUnary = (): Prop => {
+    if (depth > MAX_CONDITION_NESTING) {
+      sc.fail(sc.peek(), `a condition nested at most ${MAX_CONDITION_NESTING} deep`, `condition nested more than ${MAX_CONDITION_NESTING} deep (parentheses and negations)`);
+    }
+    depth++;
+    const p = parseNested();
+    depth--;
+    return p;
+  };
+
+  const parseNested = (): Prop => {
     if (isNot()) {
       sc.next();
       return { kind: 'not', prop: parseUnary() };

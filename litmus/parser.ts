@@ -6,8 +6,7 @@
 // each thread ending in `hlt #0`. Initial register values go into the threads' initRegs after
 // assembly, once location addresses are known.
 
-import { readFileSync } from 'node:fs';
-import { assembleLines, type AsmLine } from '../asm/assembler.ts';
+import { assembleLines, type AsmLine, type AssemblyWork } from '../asm/assembler.ts';
 import {
   parseFinalSection,
   TokenScanner,
@@ -20,6 +19,9 @@ import {
 } from './condition.ts';
 import { DATA_BASE, type Program, type ThreadSpec } from '../isa/program.ts';
 import { SourceError, type SourcePos } from '../isa/source-error.ts';
+import { FileReadError, readTextFile } from '../isa/source-file.ts';
+import { refuseUnicodeBlanks } from './blanks.ts';
+import { LocalLabels } from './local-labels.ts';
 import {
   parseX86Insn,
   translateX86,
@@ -54,21 +56,39 @@ export interface LitmusTest {
 export function readLitmus(path: string): LitmusTest {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new SourceError({ file: path, line: 1, col: 1 }, 'an unreadable file', 'a readable litmus file', `cannot read ${path}: ${why}`);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new SourceError({ file: path, line: 1, col: 1 }, 'an unreadable file', 'a readable litmus file', e.message);
   }
   return parseLitmus(text, path);
 }
 
+/** The work of parsing one litmus test (filled in as it goes, also when it fails). */
+export interface LitmusWork {
+  /** Tokens of the init block and the final condition. */
+  tokens: number;
+  /** The assembly of the generated program. */
+  assembly: AssemblyWork;
+}
+
 /** Parses a litmus test; any problem with the text is a SourceError. */
-export function parseLitmus(text: string, file: string): LitmusTest {
-  const src = new Source(blankComments(text, file), file);
+export function parseLitmus(text: string, file: string, work?: LitmusWork): LitmusTest {
+  const scanners: TokenScanner[] = [];
+  try {
+    return parse(text, file, scanners, work?.assembly);
+  } finally {
+    if (work !== undefined) work.tokens = scanners.reduce((n, sc) => n + sc.scanned, 0);
+  }
+}
+
+function parse(text: string, file: string, scanners: TokenScanner[], work: AssemblyWork | undefined): LitmusTest {
+  const src = new Source(refuseUnicodeBlanks(blankComments(text, file), file), file);
   const header = parseHeader(src);
   const regs = header.arch === 'AArch64' ? A64_REGS : X86_REG_SYNTAX;
 
   const initScan = new TokenScanner(src.text, header.initStart + 1, src.text.length, src.where);
+  scanners.push(initScan);
   const init = parseInit(initScan, src.where(header.initStart));
   const code = parseCode(src, initScan.offset, header.arch);
   const ctx: ConditionContext = {
@@ -76,7 +96,9 @@ export function parseLitmus(text: string, file: string): LitmusTest {
     canonReg: (name) => regs.parse(name)?.canon,
     regExpected: regs.expected,
   };
-  const final = parseFinalSection(new TokenScanner(src.text, code.finalStart, src.text.length, src.where), ctx);
+  const finalScan = new TokenScanner(src.text, code.finalStart, src.text.length, src.where);
+  scanners.push(finalScan);
+  const final = parseFinalSection(finalScan, ctx);
   checkInit(init, code.threads.length, regs);
 
   // Every name used as an address is a location, laid out in order of first appearance.
@@ -94,7 +116,7 @@ export function parseLitmus(text: string, file: string): LitmusTest {
   }
 
   const headerPos = src.where(header.archOffset);
-  const program = assemble(file, headerPos, locations, code.threads);
+  const program = assemble(file, headerPos, locations, code.threads, work);
   const addressOf = (loc: string): number => {
     const addr = program.symbols[loc];
     const index = (addr - DATA_BASE) / 8;
@@ -141,7 +163,7 @@ export function parseLitmus(text: string, file: string): LitmusTest {
 
 /** Assembles the locations (one zeroed word each; initial values are patched in afterwards)
  * and the threads, each started by `.thread` and ended by `hlt #0`. */
-function assemble(file: string, headerPos: SourcePos, locations: Map<string, SourcePos>, threads: ThreadCode[]): Program {
+function assemble(file: string, headerPos: SourcePos, locations: Map<string, SourcePos>, threads: ThreadCode[], work: AssemblyWork | undefined): Program {
   const line = (pos: SourcePos, text: string): AsmLine => ({ text, file, line: pos.line, col: pos.col });
   // Litmus threads use no stack: `.stack 0` keeps the memory to the test's own locations.
   const lines: AsmLine[] = [line(headerPos, '.stack 0'), line(headerPos, '.data')];
@@ -150,7 +172,7 @@ function assemble(file: string, headerPos: SourcePos, locations: Map<string, Sou
   threads.forEach((t, i) => {
     lines.push(line(t.pos, `.thread P${i}`), line(t.pos, `P${i}:`), ...t.lines, line(t.pos, 'hlt #0'));
   });
-  return assembleLines(lines, { file });
+  return assembleLines(lines, { file, work });
 }
 
 function forEachAtom(p: Prop, f: (v: VarRef) => void): void {
@@ -473,7 +495,7 @@ interface Row {
 /** One thing in a thread: a label definition or an instruction (X86 ones still untranslated). */
 type Item = { kind: 'label'; name: string; pos: SourcePos } | { kind: 'a64'; text: string; pos: SourcePos } | { kind: 'x86'; insn: X86Insn };
 
-const LABEL_DEF = /^([A-Za-z_.$][A-Za-z0-9_.$]*)\s*:(?!:)\s*/;
+const LABEL_DEF = /^([A-Za-z_.$][A-Za-z0-9_.$]*|[0-9]+)\s*:(?!:)\s*/;
 const BRANCH_LAST_OPERAND = new Set(['b', 'bl', 'cbz', 'cbnz', 'tbz', 'tbnz']);
 
 function parseCode(src: Source, start: number, arch: LitmusArch): Code {
@@ -490,6 +512,8 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
   const n = header.cells.length;
 
   const items: Item[][] = header.cells.map(() => []);
+  /** Per thread: its named labels so far (duplicates are an error). */
+  const named: Array<Set<string>> = header.cells.map(() => new Set());
   const code: Code = { threads: [], finalStart, mentions: [], x86LocRegs: new Map() };
   for (const row of body) {
     if (row.cells.length !== n) {
@@ -501,10 +525,12 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
     row.cells.forEach((cell, i) => {
       const m = LABEL_DEF.exec(cell.text);
       if (m) {
-        if (items[i].some((it) => it.kind === 'label' && it.name === m[1])) {
+        // Numeric local labels (1:) may repeat; named ones may not.
+        if (!/^[0-9]/.test(m[1]) && named[i].has(m[1])) {
           throw new SourceError(cell.pos, `'${m[1]}'`, 'a label not yet defined in this thread', `label '${m[1]}' is defined twice in thread P${i}`);
         }
         items[i].push({ kind: 'label', name: m[1], pos: cell.pos });
+        named[i].add(m[1]);
       }
       const text = m ? cell.text.slice(m[0].length) : cell.text;
       if (text === '') return;
@@ -532,11 +558,12 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
 
   items.forEach((its, i) => {
     const labels = new Set(its.flatMap((it) => (it.kind === 'label' ? [it.name] : [])));
+    const locals = new LocalLabels(its.flatMap((it) => (it.kind === 'label' ? [it.name] : [])), i);
     const lines: AsmLine[] = [];
     const emit = (pos: SourcePos, text: string): void => void lines.push({ text, file: src.file, line: pos.line, col: pos.col });
     for (const it of its) {
-      if (it.kind === 'label') emit(it.pos, `P${i}__${it.name}:`);
-      else if (it.kind === 'a64') emit(it.pos, renameBranchTarget(it.text, it.pos, labels, i));
+      if (it.kind === 'label') emit(it.pos, locals.isLocal(it.name) ? `${locals.define(it.name)}:` : `P${i}__${it.name}:`);
+      else if (it.kind === 'a64') emit(it.pos, locals.rename(renameBranchTarget(it.text, it.pos, labels, i), it.pos));
       else for (const a of translateX86(it.insn, (loc) => code.x86LocRegs.get(loc)!)) emit(it.insn.pos, a);
     }
     code.threads.push({ pos: header.cells[i].pos, lines });

@@ -853,8 +853,9 @@ describe('errors are SourceErrors at the offending token', () => {
   it('runaway macro recursion stops with an error instead of hanging', () => {
     expectError('.macro r\n r\n.endm\n r', 2, 2, /nested more than 100 deep: runaway recursion\?.*more levels/);
     expectError('.macro r\n nop\n r\n.endm\n r', 3, 2, /nested more than 100 deep/);
-    // Wide instead of deep: each level doubles, so the statement budget trips first.
-    expectError('.macro w n\n .if \\n\n w \\n-1\n w \\n-1\n .endif\n.endm\n w 40', 4, 2, /more than 100000 statements/);
+    // Wide instead of deep: each level doubles, so an expansion budget trips first (the
+    // characters all expansions may produce, its arguments growing at every level).
+    expectError('.macro w n\n .if \\n\n w \\n-1\n w \\n-1\n .endif\n.endm\n w 40', 2, 2, /expands past the 4194304 characters all expansions of a program may produce/);
   });
 
   it('every input error is a SourceError (also for odd option values)', () => {

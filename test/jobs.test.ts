@@ -55,7 +55,7 @@ describe('litmus --jobs', () => {
       const pooled = await runLitmusOnPool(pool, t, { file: f, text: readFileSync(f, 'utf8') }, { trials: 300, seed: 4 });
       expect(JSON.stringify(pooled)).toBe(JSON.stringify(whole));
       // Merging is independent of where the chunks are cut.
-      const cuts = [[0, 37], [37, 190], [190, 300]].map(([a, b]) => runLitmus(t, { trials: b - a, seed: 4, from: a }));
+      const cuts = [[0, 37], [37, 190], [190, 300]].map(([a, b]) => ({ ...runLitmus(t, { trials: b - a, seed: 4, from: a }), ran: b - a }));
       const merged = mergeChunks(cuts);
       expect(JSON.stringify(merged.histogram)).toBe(JSON.stringify(whole.histogram));
       expect([merged.aborted, merged.restarts, merged.errors]).toEqual([whole.aborted, whole.restarts, whole.errors]);

@@ -43,9 +43,11 @@ export function bad(c: EncodeContext, s: Span, expected: string, detail?: string
 export function operand(c: EncodeContext, i: number, expected: string): Operand {
   const o = c.ops[i];
   if (o === undefined) {
-    const after = i === 0 ? c.mnemonicSpan.end : c.ops[c.ops.length - 1].end;
-    // Point just past the last thing written.
-    return c.src.fail(Math.min(after + (i === 0 ? 1 : 0), c.src.text.length), '', i === 0 ? expected : `',' and ${expected}`);
+    // Point just past the last thing written (the mnemonic when there are no operands at all:
+    // an encoder may ask for a later operand first).
+    const last = c.ops[c.ops.length - 1];
+    const after = last === undefined ? c.mnemonicSpan.end + 1 : last.end;
+    return c.src.fail(Math.min(after, c.src.text.length), '', last === undefined ? expected : `',' and ${expected}`);
   }
   return o;
 }

@@ -3,7 +3,7 @@
 // chunks are merged in trial order: counts add up, and a state's first-seen position is its
 // position in the first chunk that saw it, so the merged histogram (order included), aborted
 // count and first errors equal those of the in-process run, for every number of workers.
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../isa/source-file.ts';
 import { parseLitmus, readLitmus, type LitmusTest } from '../../litmus/parser.ts';
 import { stateKey } from '../../litmus/state.ts';
 import { newMachine } from '../../emu/machine/trial.ts';
@@ -22,6 +22,8 @@ export interface LitmusTask extends Task {
   file: string;
   text: string;
   model: ModelName;
+  /** Date.now() after which no trial starts. */
+  deadline?: number;
 }
 
 export interface LitmusChunk {
@@ -31,6 +33,9 @@ export interface LitmusChunk {
   restarts: number;
   /** The chunk's first errors, in trial order (runLitmus keeps at most 5). */
   errors: string[];
+  /** Trials the chunk ran (fewer than its count when it stopped at the deadline). */
+  ran: number;
+  stopped?: 'time limit';
 }
 
 /** The last test this worker ran, parsed, with its machine (reused by its next chunks). */
@@ -41,21 +46,24 @@ function litmusChunk(task: LitmusTask): LitmusChunk {
     const test = parseLitmus(task.text, task.file);
     cached = { file: task.file, text: task.text, model: task.model, test, machine: newMachine(test.program, litmusParamsFor(task.model)) };
   }
-  const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from, machine: cached.machine });
-  return { histogram: r.histogram, aborted: r.aborted, restarts: r.restarts, errors: r.errors };
+  const r = runLitmus(cached.test, { model: task.model, trials: task.count, seed: task.seed, from: task.from, machine: cached.machine, deadline: task.deadline });
+  return { histogram: r.histogram, aborted: r.aborted, restarts: r.restarts, errors: r.errors, ran: r.trials, ...(r.stopped ? { stopped: r.stopped } : {}) };
 }
 
 export const taskHandlers: Record<string, TaskHandler> = {
   litmus: (t) => litmusChunk(t as LitmusTask),
 };
 
-/** Merges chunk results given in trial order. */
+/** Merges chunk results given in trial order; after a chunk that stopped at the deadline the
+ * later ones are dropped, so that the trials counted are always 0..ran-1. */
 export function mergeChunks(parts: LitmusChunk[]): LitmusChunk {
   const counts = new Map<string, { state: LitmusOutcome['histogram'][number]['state']; count: number }>();
   let aborted = 0;
   let restarts = 0;
+  let ran = 0;
   const errors: string[] = [];
   for (const p of parts) {
+    ran += p.ran;
     for (const h of p.histogram) {
       const k = stateKey(h.state);
       const e = counts.get(k);
@@ -65,20 +73,23 @@ export function mergeChunks(parts: LitmusChunk[]): LitmusChunk {
     aborted += p.aborted;
     restarts += p.restarts;
     for (const e of p.errors) if (errors.length < 5) errors.push(e);
+    if (p.stopped) break;
   }
-  return { histogram: [...counts.values()], aborted, restarts, errors };
+  return { histogram: [...counts.values()], aborted, restarts, errors, ran };
 }
 
 /** runLitmus on the pool: the same outcome as the in-process run, for every pool size. */
-export async function runLitmusOnPool(pool: TrialPool, t: LitmusTest, src: { file: string; text: string }, opts: { model?: ModelName; trials: number; seed: number }): Promise<LitmusOutcome> {
+export async function runLitmusOnPool(pool: TrialPool, t: LitmusTest, src: { file: string; text: string }, opts: { model?: ModelName; trials: number; seed: number; deadline?: number }): Promise<LitmusOutcome> {
   const model = opts.model ?? defaultModel(t);
-  const tasks = chunks(opts.trials, pool.jobs).map(({ from, count }): LitmusTask => ({ kind: 'litmus', seed: opts.seed, from, count, file: src.file, text: src.text, model }));
+  const tasks = chunks(opts.trials, pool.jobs).map(({ from, count }): LitmusTask => ({ kind: 'litmus', seed: opts.seed, from, count, file: src.file, text: src.text, model, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) }));
   const m = mergeChunks(await pool.map<LitmusChunk>(tasks));
-  return summarise(t, model, opts.seed, opts.trials, m.histogram, m.aborted, m.errors, m.restarts);
+  const o = summarise(t, model, opts.seed, m.ran, m.histogram, m.aborted, m.errors, m.restarts);
+  if (m.ran < opts.trials) o.stopped = 'time limit';
+  return o;
 }
 
 export interface LitmusRunner {
-  run(t: LitmusTest, file: string, opts: { model?: ModelName; trials: number; seed: number }): Promise<LitmusOutcome>;
+  run(t: LitmusTest, file: string, opts: { model?: ModelName; trials: number; seed: number; deadline?: number }): Promise<LitmusOutcome>;
   /** Terminates the pool, if one was started. */
   close(): Promise<void>;
 }
@@ -89,13 +100,13 @@ export interface LitmusRunner {
  * Given the list of files the caller will run in order, it queues the next test's chunks
  * behind the current one's, so that no worker idles while the last chunk of a test finishes.
  */
-export function litmusRunner(jobs: number, files: string[] = []): LitmusRunner {
+export function litmusRunner(jobs: number, files: string[] = [], heapMb?: number): LitmusRunner {
   type Opts = Parameters<LitmusRunner['run']>[2];
   let pool: Promise<TrialPool> | undefined;
   let ahead: { file: string; opts: Opts; result: Promise<LitmusOutcome> } | undefined;
   const submit = async (t: LitmusTest, file: string, opts: Opts): Promise<LitmusOutcome> => {
-    pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS] });
-    return runLitmusOnPool(await pool, t, { file, text: readFileSync(file, 'utf8') }, opts);
+    pool ??= TrialPool.start({ jobs, handlers: [LITMUS_TASKS], heapMb });
+    return runLitmusOnPool(await pool, t, { file, text: readTextFile(file) }, opts);
   };
   return {
     async run(t, file, opts) {

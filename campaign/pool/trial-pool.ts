@@ -6,11 +6,14 @@
 // (litmus: litmus-task.ts, campaigns: program-task.ts). `map` returns results in task order, so callers merge
 // them in trial order and get the same output for every N.
 //
-// Failures: a worker that throws, runs out of memory or exits rejects the task it was running
-// and every queued one (the pool is then broken); close() and Ctrl-C terminate all workers.
+// Failures: a worker that throws, runs out of memory (each has a heap limit) or exits rejects
+// the task it was running and every queued one (the pool is then broken); close() and a stop
+// signal (SIGINT, SIGTERM, SIGHUP) terminate all workers.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { connect, type Remote } from '../../emu/threads/comlink.ts';
+import { workerResourceLimits } from '../../emu/threads/limits.ts';
+import { STOP_SIGNALS } from '../signals.ts';
 import type { Task, TrialWorkerApi } from './task.ts';
 
 export interface PoolOptions {
@@ -18,10 +21,13 @@ export interface PoolOptions {
   jobs?: number;
   /** Module URLs exporting `taskHandlers` (e.g. new URL('./litmus-task.ts', import.meta.url).href). */
   handlers: string[];
-  /** Terminate the workers and end the process on Ctrl-C (default). A caller that wants to
-   * report before exiting (campaigns print a partial summary) handles SIGINT itself and
-   * closes the pool. */
+  /** Terminate the workers and end the process on a stop signal (SIGINT, SIGTERM, SIGHUP;
+   * default). A caller that wants to report before exiting (campaigns print a partial
+   * summary) handles them itself (catchStopSignals) and closes the pool. */
   exitOnSigint?: boolean;
+  /** Heap limit of each worker, MiB (default: defaultWorkerHeapMb(jobs)); a worker that
+   * exceeds it breaks the pool with an out-of-memory error naming it. */
+  heapMb?: number;
 }
 
 interface Slot {
@@ -54,22 +60,25 @@ export class TrialPool {
   private readonly queue: Pending[] = [];
   private broken?: Error;
   private closed = false;
-  private readonly onSigint = (): void => {
-    // Terminate the workers; then, unless someone else handles Ctrl-C (a campaign printing its
-    // summary), let the default action end the process (exit status 130).
+  private readonly onSignal = (s: NodeJS.Signals): void => {
+    // Terminate the workers; then, unless someone else handles the signal (a campaign printing
+    // its summary), let the default action end the process (exit status 128 + n).
+    for (const t of STOP_SIGNALS) process.removeListener(t, this.onSignal);
     void this.close();
-    if (process.listenerCount('SIGINT') === 0) process.kill(process.pid, 'SIGINT');
+    if (process.listenerCount(s) === 0) process.kill(process.pid, s);
   };
+  private readonly limits: ResourceLimits;
 
-  private constructor(jobs: number) {
+  private constructor(jobs: number, heapMb?: number) {
     this.jobs = jobs;
+    this.limits = workerResourceLimits(jobs, heapMb);
   }
 
   static async start(opts: PoolOptions): Promise<TrialPool> {
     const jobs = opts.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${jobs}`);
-    const pool = new TrialPool(jobs);
-    if (opts.exitOnSigint !== false) process.once('SIGINT', pool.onSigint);
+    const pool = new TrialPool(jobs, opts.heapMb);
+    if (opts.exitOnSigint !== false) for (const s of STOP_SIGNALS) process.once(s, pool.onSignal);
     for (let id = 0; id < jobs; id++) pool.slots.push(pool.spawn(id));
     try {
       await Promise.all(pool.slots.map((s) => pool.load(s, opts.handlers)));
@@ -83,6 +92,7 @@ export class TrialPool {
   private spawn(id: number): Slot {
     const worker = new Worker(new URL('../../emu/threads/ts-worker.mjs', import.meta.url), {
       workerData: { entry: new URL('./trial-worker.ts', import.meta.url).href },
+      resourceLimits: this.limits,
     });
     const slot: Slot = { id, worker, api: connect<TrialWorkerApi>(worker), inflight: [] };
     const died = (cause: string): void => {
@@ -157,7 +167,7 @@ export class TrialPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    process.removeListener('SIGINT', this.onSigint);
+    for (const s of STOP_SIGNALS) process.removeListener(s, this.onSignal);
     const e = this.broken ?? new Error('trial pool: closed');
     for (const s of this.slots) for (const p of s.inflight) p.reject(e);
     for (const p of this.queue.splice(0)) p.reject(e);

@@ -1,17 +1,22 @@
 // `hangar campaign`: seeded trials of programs × targets, on a trial pool with --jobs; each
-// hang is printed (and appended to --out) as found with its replay command, then the summary
-// table. Ctrl-C prints the partial summary and exits 130.
+// hang is printed (and written to --out) as found with its replay command, then the summary
+// table. A hang is printed only once its record is on disk; a write that fails ends the
+// campaign (exit 74). SIGINT, SIGTERM and SIGHUP print the partial summary and exit 128 + n;
+// --time-limit stops the same way at the limit.
 import { Presets, SingleBar } from 'cli-progress';
-import { allCells, runCampaign, type CampaignSummary, type CellRunner, type HangRecord } from '../../campaign/campaign.ts';
-import { JsonlWriter } from '../../campaign/jsonl.ts';
+import { allCells, campaignStart, runCampaign, type CampaignSummary, type CellRunner, type HangRecord, type StartRecord } from '../../campaign/campaign.ts';
+import { JsonlWriter, WriteError } from '../../campaign/jsonl.ts';
+import { checkOutFile } from '../../campaign/out-file.ts';
 import { PROGRAM_TASKS, poolRunner } from '../../campaign/pool/program-task.ts';
 import { defaultJobs, TrialPool } from '../../campaign/pool/trial-pool.ts';
+import type { StopReason } from '../../campaign/records.ts';
+import { catchStopSignals, signalExitStatus, type StopSignal } from '../../campaign/signals.ts';
 import { loadWorkload, targetNamed } from '../../campaign/workload.ts';
 import { PROGRAMS } from '../../programs/catalog.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
 import {
-  DEFINE, described, JOBS, JSON_OUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TRIALS, withDefault, type Values,
+  APPEND, DEFINE, described, JOBS, JSON_OUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, type Values,
 } from '../options.ts';
 import { summaryTable } from '../reporters/campaign-table.ts';
 import { errorLine, hangLine } from '../reporters/hang-line.ts';
@@ -23,49 +28,103 @@ const OPTIONS = {
   jobs: JOBS,
   shard: SHARD,
   out: OUT,
+  append: APPEND,
   maxSteps: described(MAX_STEPS, 'step budget of one trial'),
   stopOnFirst: STOP_ON_FIRST,
+  timeLimit: TIME_LIMIT,
   define: described(DEFINE, 'assembler symbols for every program (e.g. ROUNDS=64)'),
   json: described(JSON_OUT, 'JSON lines on stdout instead of the table'),
+  workerMemory: WORKER_MEMORY,
 };
 
 export type CampaignCliOptions = Values<typeof OPTIONS>;
 
+/** Exit status of a campaign whose --out could not be written (sysexits EX_IOERR). */
+export const EXIT_WRITE_ERROR = 74;
+
 /** Runs a campaign on a trial pool of --jobs workers (inline for --jobs 1). */
 async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOptions): Promise<number> {
-  // Check the arguments before starting any worker.
+  // Check the arguments and the --out file before starting any worker.
   const shard = parseShard(o.shard);
   const defines = parseDefines(o.define);
   if (o.target !== 'all') targetNamed(o.target);
-  for (const p of programs) if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines });
+  for (const p of programs) {
+    if (p.endsWith('.litmus')) throw new UsageError(`campaign runs programs and assembly files; run the litmus test ${p} with \`hangar litmus\``);
+    if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines });
+  }
   const jobs = o.jobs ?? defaultJobs();
+  if (jobs === 1 && o.workerMemory !== undefined) throw new UsageError('--worker-memory: for --jobs 2 or more only (--jobs 1 runs the trials on this thread)');
+  const cells = allCells(programs, o.target);
+  const start = campaignStart({ cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, defines });
+  let out: JsonlWriter | undefined;
+  if (o.out) {
+    const note = checkOutFile(o.out, start, o.append === true);
+    if (note) io.err(`${note}\n`);
+    try {
+      out = new JsonlWriter(o.out);
+      out.write(start);
+    } catch (e) {
+      out?.close();
+      if (!(e instanceof WriteError)) throw e;
+      io.err(`hangar: ${e.message}; no trial was run\n`);
+      return EXIT_WRITE_ERROR;
+    }
+  }
   let pool: TrialPool | undefined;
   let runner: CellRunner | undefined;
   try {
     if (jobs > 1) {
-      pool = await TrialPool.start({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false });
+      pool = await TrialPool.start({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false, heapMb: o.workerMemory });
       runner = poolRunner(pool);
     }
-    return await campaign(io, programs, o, { shard, defines, runner });
+    return await campaign(io, o, { start, cells, out, runner });
   } finally {
     await pool?.close();
+    out?.close();
   }
 }
 
-async function campaign(io: Io, programs: string[], o: CampaignCliOptions, a: { shard: ReturnType<typeof parseShard>; defines: Record<string, number>; runner?: CellRunner }): Promise<number> {
-  const { shard, defines, runner } = a;
-  const cells = allCells(programs, o.target);
-  const out = o.out ? new JsonlWriter(o.out) : undefined;
+interface CampaignRun {
+  start: StartRecord;
+  cells: ReturnType<typeof allCells>;
+  out?: JsonlWriter;
+  runner?: CellRunner;
+}
+
+async function campaign(io: Io, o: CampaignCliOptions, a: CampaignRun): Promise<number> {
+  const { start, cells, out, runner } = a;
+  const shard = start.shard ?? undefined;
   const tty = !o.json && process.stderr.isTTY === true;
   const bar = tty ? new SingleBar({ format: 'campaign [{bar}] {value}/{total} trials | {hangs} hangs | {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : undefined;
   let hangs = 0;
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
+  let stop: StopReason | null = null;
+  let writeFailure: WriteError | null = null;
+  const deadline = o.timeLimit === undefined ? Infinity : performance.now() + o.timeLimit * 1000;
+  const release = catchStopSignals((s: StopSignal) => {
+    stop ??= s;
+  });
+  const save = (rec: unknown): boolean => {
+    if (out === undefined) return true;
+    try {
+      out.write(rec);
+      return true;
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      if (writeFailure === null) {
+        writeFailure = e;
+        io.err(`${bar ? '\r\x1b[K' : ''}hangar: ${e.message}; the campaign stops, ${out.path} keeps the ${out.written} record(s) written before\n`);
+      }
+      stop ??= 'write error';
+      return false;
+    }
   };
-  process.once('SIGINT', onSigint);
   const emit = (rec: HangRecord): void => {
-    out?.write(rec);
+    if (writeFailure !== null) return; // stopping: the trials still in flight are not reported
+    // Printed only once saved: a hang on the screen is a hang in the file.
+    if (!save(rec)) {
+      io.err(`not saved: ${rec.type === 'hang' ? hangLine(rec) : errorLine(rec)}`);
+      return;
+    }
     if (o.json) io.out(JSON.stringify(rec) + '\n');
     else if (rec.type === 'hang') {
       hangs++;
@@ -73,28 +132,39 @@ async function campaign(io: Io, programs: string[], o: CampaignCliOptions, a: { 
       io.out(`${bar ? '\r\x1b[K' : ''}${hangLine(rec)}`);
     } else if (rec.type === 'error') io.out(errorLine(rec));
   };
+  // --json prints what --out writes: the start record, the records, the summary.
+  if (o.json) io.out(JSON.stringify(start) + '\n');
   const cellsTotal = cells.length * (shard ? Math.ceil(o.trials / shard.count) : o.trials);
   bar?.start(cellsTotal, 0, { hangs: 0 });
   let summary: CampaignSummary;
   try {
     summary = await runCampaign({
-      cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, runner, defines,
+      cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, runner, defines: start.defines,
       onRecord: emit,
       onTrial: (done) => bar?.update(done, { hangs }),
-      shouldStop: () => interrupted,
+      shouldStop: () => {
+        if (stop === null && performance.now() > deadline) stop = 'time limit';
+        return stop !== null;
+      },
     });
   } finally {
     bar?.stop();
-    process.removeListener('SIGINT', onSigint);
+    release();
   }
-  out?.write(summary);
-  out?.close();
+  if (!summary.complete) summary.stopped = stop;
+  // After a failed write the summary may still fit (space freed); it says the run stopped.
+  save(summary);
   if (o.json) io.out(JSON.stringify(summary) + '\n');
   else {
-    io.out(`\n${interrupted ? 'Interrupted: partial summary' : 'Summary'} (seed ${o.seed}, ${o.trials} trials per cell${shard ? `, shard ${shard.index}/${shard.count}` : ''}):\n`);
+    const what = stop === null || summary.complete ? 'Summary'
+      : stop === 'time limit' ? `Stopped at the time limit (${o.timeLimit} s): partial summary`
+      : stop === 'write error' ? `Stopped: ${out?.path} could not be written: partial summary`
+      : `Interrupted (${stop}): partial summary`;
+    io.out(`\n${what} (campaign ${start.campaign}, seed ${o.seed}, ${o.trials} trials per cell${shard ? `, shard ${shard.index}/${shard.count}` : ''}):\n`);
     io.out(summaryTable(summary.cells));
   }
-  if (interrupted) return 130;
+  if (writeFailure !== null) return EXIT_WRITE_ERROR;
+  if (stop !== null && stop !== 'time limit' && stop !== 'write error' && !summary.complete) return signalExitStatus(stop);
   const unexpected = summary.cells.some((c) => c.errors > 0);
   return unexpected ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 import { loadWorkload } from '../../campaign/workload.ts';
 import { replay } from '../../emu/observe/replay.ts';
 import { defineCommand } from '../command.ts';
-import { DEFINE, described, JSON_OUT, MAX_STEPS, parseDefines, required, SEED, TARGET, TRACE, withDefault } from '../options.ts';
+import { DEFINE, described, JSON_OUT, MAX_STEPS, MODEL, parseDefines, required, SEED, TARGET, TRACE, withDefault } from '../options.ts';
 import { replayJson, replayText } from '../reporters/replay-report.ts';
 
 export const replayCommand = defineCommand({
@@ -11,7 +11,8 @@ export const replayCommand = defineCommand({
   description: 'run one trial with its trace and an explanation of the reorderings it depended on',
   argument: ['<program|file>', 'a program name or an assembly file'],
   options: {
-    target: withDefault(TARGET, 'armv8-llsc'),
+    target: described(TARGET, 'armv8-llsc (the default), armv8-lse or x86-tso'),
+    model: described(MODEL, 'memory model (default: the target\'s; as given to run)'),
     seed: required(SEED, 'the seed to replay'),
     trace: withDefault(TRACE, 60),
     maxSteps: MAX_STEPS,
@@ -19,7 +20,7 @@ export const replayCommand = defineCommand({
     json: JSON_OUT,
   },
   run(io, spec: string, o) {
-    const w = loadWorkload(spec, { target: o.target, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
+    const w = loadWorkload(spec, { target: o.target, model: o.model, maxSteps: o.maxSteps, defines: parseDefines(o.define) });
     const rp = replay(w.program, w.paramsFor, o.seed);
     io.out(o.json ? replayJson(w, o.seed, rp) : replayText(w, o.seed, rp, o.trace));
     return 0;

@@ -20,6 +20,7 @@ export function litmusJson(o: LitmusOutcome, expected?: Comparison): string {
     aborted: o.aborted,
     restarts: o.restarts,
     errors: o.errors,
+    ...(o.stopped ? { stopped: o.stopped } : {}),
     ...(expected ? { expected } : {}),
   });
 }

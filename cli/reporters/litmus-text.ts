@@ -20,6 +20,7 @@ export function litmusText(o: LitmusOutcome, seconds: number): string {
   lines.push(`Condition ${o.condition}`);
   lines.push(`Observation ${o.test} ${o.observed.observation} ${o.observed.positive} ${o.observed.negative}`);
   lines.push(`Model ${o.model} Seed ${o.seed} Trials ${o.trials} Restarts ${o.restarts}${o.aborted ? ` Aborted ${o.aborted}` : ''}`);
+  if (o.stopped) lines.push(`Stopped at the ${o.stopped} after ${o.trials} trials`);
   for (const e of o.errors) lines.push(`Error ${e}`);
   lines.push(`Time ${o.test} ${seconds.toFixed(2)}`);
   return lines.join('\n') + '\n';

@@ -1,5 +1,6 @@
 // `hangar run`: one trial's verdict, final state (litmus tests), step counts and traceHash, as
 // text or one JSON object.
+import { replayCommandLine } from '../../campaign/campaign.ts';
 import type { Workload } from '../../campaign/workload.ts';
 import type { TrialResult } from '../../emu/machine/trial.ts';
 import type { ModelName } from '../../emu/model/memory-model.ts';
@@ -24,7 +25,7 @@ export function programTrialJson(w: Workload, seed: number, r: TrialResult): str
 export function programTrialText(w: Workload, seed: number, r: TrialResult): string {
   let s = `Program ${w.name} target ${w.target?.name ?? '-'} (model ${w.model}) seed ${seed}\n`;
   s += verdictLine(r) + countsLines(r);
-  if (r.verdict === 'hang') s += `Explain it: npx hangar replay ${w.name} --target ${w.target?.name} --seed ${seed}\n`;
+  if (r.verdict === 'hang') s += `Explain it: ${replayCommandLine(w.name, w.target?.name ?? 'armv8-llsc', seed, w.defines, w.modelGiven ? w.model : undefined)}\n`;
   return s;
 }
 

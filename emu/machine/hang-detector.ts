@@ -16,11 +16,27 @@
 //       the same cycle forever, and the cycle changes nothing.
 // No core may hold a promise. Anything else (e.g. spinning while others still write) is not a
 // hang; a trial that never becomes provably stuck ends with `budget`.
+//
+// Litmus trials keep every message readable (their horizon is effectively infinite, so that
+// a read may take any value the model allows), so (1) never holds there and a test with an
+// infinite loop used to run out its whole step budget in every trial. For them (`readable`)
+// (1) may instead hold per core: (1') every message the core may still read (each location's
+// messages from the core's coherence point on: a read never takes an older one) has its
+// location's newest value, and no value-changing event happened since the earlier state was
+// seen. Then, as with (1), every read of that core is determined by its registers; (1') is
+// checked again when the state repeats, so a message appended since (a promise) that the core
+// could read makes it not spinning. Why not herd7's loop bound (`-unroll`): it discards the
+// executions that loop longer, silently (an incomplete exploration); a proof of a spin gives
+// the same answer as an unbounded run, and a trial that cannot be proven stuck still ends
+// with `budget` (README, "Reliability").
 import * as cs from '../core/core-state.ts';
 import type { CoreState } from '../core/core-state.ts';
 import type { MessageLog } from '../memory/message-log.ts';
 
 const { S, Status } = cs; // local aliases: see emu/core/access.ts
+
+/** States remembered per core in one quiet period. */
+const MAX_STATES = 4096;
 
 export class HangDetector {
   private readonly cores: readonly CoreState[];
@@ -53,31 +69,61 @@ export class HangDetector {
   }
 
   /** End of epoch e: `kernelChanges` counts the kernel's state changes so far (Kernel.changes),
-   * `horizon` is the fairness horizon K. */
-  endEpoch(e: number, kernelChanges: number, horizon: number): void {
+   * `horizon` is the fairness horizon K; `readable`: prove spins from what each core can still
+   * read, too (1'). */
+  endEpoch(e: number, kernelChanges: number, horizon: number, readable = false): void {
     if (kernelChanges !== this.kernelChanges) {
       this.kernelChanges = kernelChanges;
       this.lastChange = e;
     }
-    if (e - this.lastChange <= horizon) {
-      // Not quiet (yet): forget earlier states.
-      for (let c = 0; c < this.seen.length; c++) {
-        if (this.seen[c].size) this.seen[c].clear();
-        this.spinning[c] = false;
-      }
+    const quiet = e - this.lastChange > horizon;
+    if (!quiet && (!readable || this.lastChange === e)) {
+      // Not quiet (yet), or a value changed: forget earlier states.
+      for (let c = 0; c < this.seen.length; c++) this.forget(c);
       return;
     }
     for (let c = 0; c < this.cores.length; c++) {
       const core = this.cores[c];
       if (core.s[S.STATUS] !== Status.RUNNING) continue;
+      if (!quiet && !this.settled(core)) {
+        this.forget(c);
+        continue;
+      }
       // The same state after at least one more instruction: a cycle (an idle epoch proves
       // nothing, the core simply did not run).
       const key = this.fingerprint(core);
       const steps = core.s[S.STEPS];
       const before = this.seen[c].get(key);
       if (before !== undefined && before < steps) this.spinning[c] = true;
-      else if (before === undefined) this.seen[c].set(key, steps);
+      else if (before === undefined) {
+        // A long quiet period of a core that never repeats: start over (a shorter cycle is
+        // still found; memory stays bounded).
+        if (this.seen[c].size >= MAX_STATES) this.seen[c].clear();
+        this.seen[c].set(key, steps);
+      }
     }
+  }
+
+  private forget(c: number): void {
+    if (this.seen[c].size) this.seen[c].clear();
+    this.spinning[c] = false;
+  }
+
+  /** (1'): every message core c may still read has its location's newest value. */
+  private settled(core: CoreState): boolean {
+    const log = this.log;
+    for (let loc = 0; loc < log.locations; loc++) {
+      const newest = log.latest[loc];
+      const lo = log.valueLo(loc, newest), hi = log.valueHi(loc, newest);
+      const floor = core.coh[loc];
+      for (let m = newest; m > floor && m !== 0; ) {
+        m = log.prev[m];
+        if (m < floor) break;
+        if (m === 0 && log.initGone[loc] !== 0) break; // pruned: unreadable
+        if (log.valueLo(loc, m) !== lo || log.valueHi(loc, m) !== hi) return false;
+      }
+    }
+    return true;
   }
 
   private fingerprint(c: CoreState): string {

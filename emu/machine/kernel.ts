@@ -5,6 +5,14 @@
 // Emulated code reaches no host resource: the calls below act on emulated state only, and any
 // other number is an `error` verdict.
 //
+// Arguments are read at the width of their C type in the Linux prototype
+// (include/linux/syscalls.h): a pointer or a size_t in full 64 bits (an address with any bit
+// above 31 set is outside emulated memory), an int in its low 32 bits, as the kernel's syscall
+// wrappers truncate them (AAPCS64 leaves the upper half of a 32-bit argument unspecified). The
+// call number is checked in full: Linux arm64 truncates x8 to an int (arch/arm64/kernel/
+// syscall.c, el0_svc_common), but a number with upper bits set is a bug in the program, so it
+// is an `error` rather than a call to whatever its low half names.
+//
 // futex follows the kernel's documented ordering (futex(2); kernel/futex/waitwake.c): the
 // value check and the enqueue are atomic with respect to wakers, and both sides contain full
 // barriers. We model that as: full barrier, read the newest value, compare and block, full
@@ -39,6 +47,8 @@ export const SYS = {
 export const FUTEX_WAIT = 0;
 export const FUTEX_WAKE = 1;
 export const FUTEX_PRIVATE_FLAG = 128;
+/** eventfd2 flags: only close-on-exec changes nothing hangar models. */
+export const EFD_CLOEXEC = 0x80000;
 const EAGAIN = 11;
 const EINVAL = 22;
 const EBADF = 9;
@@ -116,6 +126,8 @@ export class Kernel implements KernelCalls {
 
   private dispatch(ex: Executor, c: CoreState): Step {
     const nr = c.regLo[8];
+    if (c.regHi[8] !== 0) return ex.fail(`system call number ${hex64(c, 8)} does not fit in 32 bits (Linux would run call ${nr >>> 0}; hangar treats the upper bits as a bug)`, c);
+    // The int arguments (fd, op, val, flags, status): their low 32 bits.
     const a0 = c.regLo[0], a1 = c.regLo[1], a2 = c.regLo[2];
     fullBarrier(c.s);
     let res: number;
@@ -133,6 +145,7 @@ export class Kernel implements KernelCalls {
         const op = a1 & ~FUTEX_PRIVATE_FLAG;
         const w = this.word(ex, c, 0);
         if (w < 0) return Step.ERROR;
+        // The timeout (x3) is a pointer: NULL in all 64 bits.
         if (op === FUTEX_WAIT) {
           if (c.regLo[3] !== 0 || c.regHi[3] !== 0) return ex.fail('futex: timeouts are not supported', c);
           const cur = this.readNewest(c, w);
@@ -156,6 +169,7 @@ export class Kernel implements KernelCalls {
         return ex.fail(`futex: unsupported operation ${a1}`, c);
       }
       case SYS.eventfd2:
+        if ((a1 & ~EFD_CLOEXEC) !== 0) return ex.fail(`eventfd2: flags 0x${(a1 >>> 0).toString(16)} are not supported (EFD_SEMAPHORE and EFD_NONBLOCK change read(2), which hangar does not model)`, c);
         if (this.counters.length >= MAX_EVENTFDS) { res = -EINVAL; break; }
         this.counters.push(a0 >>> 0);
         this.eventRel.push(0);
@@ -165,8 +179,8 @@ export class Kernel implements KernelCalls {
       case SYS.write: {
         const fd = a0 - FIRST_FD;
         if (fd < 0 || fd >= this.counters.length) { res = -EBADF; break; }
-        if (a2 !== 8) { res = -EINVAL; break; }
-        const loc = this.locOf(ex, c, a1, 8);
+        if (a2 !== 8 || c.regHi[2] !== 0) { res = -EINVAL; break; }
+        const loc = this.locOf(ex, c, 1, 8);
         if (loc < 0) return Step.ERROR;
         const add = this.readNewest(c, loc * 2);
         this.counters[fd] += add >>> 0;
@@ -179,8 +193,8 @@ export class Kernel implements KernelCalls {
       case SYS.read: {
         const fd = a0 - FIRST_FD;
         if (fd < 0 || fd >= this.counters.length) { res = -EBADF; break; }
-        if (a2 !== 8) { res = -EINVAL; break; }
-        const loc = this.locOf(ex, c, a1, 8);
+        if (a2 !== 8 || c.regHi[2] !== 0) { res = -EINVAL; break; }
+        const loc = this.locOf(ex, c, 1, 8);
         if (loc < 0) return Step.ERROR;
         if (this.counters[fd] === 0) {
           this.readBuf.set(c.id, loc);
@@ -197,7 +211,7 @@ export class Kernel implements KernelCalls {
       case SYS.ppoll: {
         if (a1 !== 1) return ex.fail('ppoll: hangar supports exactly one pollfd', c);
         if (a2 !== 0 || c.regHi[2] !== 0) return ex.fail('ppoll: timeouts are not supported', c);
-        const pfd = this.locOf(ex, c, a0, 8);
+        const pfd = this.locOf(ex, c, 0, 8);
         if (pfd < 0) return Step.ERROR;
         const fdv = this.readNewest(c, pfd * 2 + ((a0 >>> 2) & 1));
         const fd = fdv - FIRST_FD;
@@ -211,7 +225,7 @@ export class Kernel implements KernelCalls {
         break;
       }
       default:
-        return ex.fail(`system call ${nr} is not provided by hangar's kernel (supported: futex, exit, sched_yield, eventfd2, read, write, ppoll)`, c);
+        return ex.fail(`system call ${nr >>> 0} is not provided by hangar's kernel (supported: futex, exit, sched_yield, eventfd2, read, write, ppoll)`, c);
     }
     this.ret(c, res);
     fullBarrier(c.s);
@@ -264,17 +278,17 @@ export class Kernel implements KernelCalls {
     }
   }
 
-  /** The 4-byte futex word addressed by x0: returns loc*2+half, or -1 after an error. */
+  /** The 4-byte futex word addressed by register `reg`: returns loc*2+half, or -1 after an error. */
   private word(ex: Executor, c: CoreState, reg: number): number {
-    const a = c.regLo[reg] >>> 0;
-    const loc = this.locOf(ex, c, a, 4);
-    return loc < 0 ? -1 : loc * 2 + ((a >>> 2) & 1);
+    const loc = this.locOf(ex, c, reg, 4);
+    return loc < 0 ? -1 : loc * 2 + ((c.regLo[reg] >>> 2) & 1);
   }
 
-  private locOf(ex: Executor, c: CoreState, addr: number, align: number): number {
-    const off = (addr >>> 0) - DATA_BASE;
-    if (off < 0 || off >= this.m.log.locations * 8 || (off & (align - 1)) !== 0) {
-      ex.fail(`system call argument 0x${(addr >>> 0).toString(16)} is not an aligned address in emulated memory`, c);
+  /** The location a pointer argument (register `reg`, all 64 bits) addresses, or -1 after an error. */
+  private locOf(ex: Executor, c: CoreState, reg: number, align: number): number {
+    const off = (c.regLo[reg] >>> 0) - DATA_BASE;
+    if (c.regHi[reg] !== 0 || off < 0 || off >= this.m.log.locations * 8 || (off & (align - 1)) !== 0) {
+      ex.fail(`system call argument x${reg} = ${hex64(c, reg)} is not an aligned address in emulated memory`, c);
       return -1;
     }
     return off >>> 3;
@@ -303,4 +317,9 @@ export class Kernel implements KernelCalls {
     c.fwdEx[loc] = 0;
     c.fwdX[loc] = 0;
   }
+}
+
+/** Register r of core c as a 64-bit hexadecimal number. */
+function hex64(c: CoreState, r: number): string {
+  return `0x${((BigInt(c.regHi[r] >>> 0) << 32n) | BigInt(c.regLo[r] >>> 0)).toString(16)}`;
 }

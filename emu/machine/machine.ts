@@ -11,7 +11,7 @@
 // the run phase of a core is a pure function of its state, the frozen log and its streams:
 // running cores one after another or in parallel workers gives the same trace.
 import { createHash } from 'node:crypto';
-import { DATA_BASE, type Program } from '../../isa/program.ts';
+import { DATA_BASE, MAX_CORE_LOCATIONS, MAX_CORES, type Program } from '../../isa/program.ts';
 import * as cs from '../core/core-state.ts';
 import { CoreState } from '../core/core-state.ts';
 import { Executor } from '../core/executor.ts';
@@ -30,6 +30,9 @@ import { Boundary, runCorePhase } from './run-phase.ts';
 const { S, Status, TIMESTAMP_SLOTS } = cs; // local aliases: see emu/core/access.ts
 
 export type Verdict = 'ok' | 'hang' | 'budget' | 'error' | 'abort';
+
+/** Instructions a litmus trial runs before spins are proven from what cores can read. */
+const SPIN_PROOF_STEPS = 256;
 
 /**
  * Runs the run phase of every running core for one epoch, leaving each core's request in
@@ -95,6 +98,7 @@ export class Machine implements KernelHost {
   private remapStamp = 0;
 
   constructor(program: Program, params: TrialParams, opts: MachineOptions = {}) {
+    checkLimits(program);
     const alloc = opts.alloc ?? heapAlloc;
     this.driver = opts.driver ?? inlineDriver;
     this.program = program;
@@ -161,7 +165,8 @@ export class Machine implements KernelHost {
       if (merged !== Step.OK) return this.finish(merged);
       const r = this.boundaryOps(e);
       if (r !== Step.OK) return this.finish(r);
-      this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs);
+      // Litmus spin proofs start once a trial has run far longer than a loop-free test does.
+      this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs, p.readableSpins && this.steps >= SPIN_PROOF_STEPS);
       const observer = exec.observer;
       if (observer === null || !observer.keepsLog) {
         if (this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map))) observer?.renumbered();
@@ -285,7 +290,11 @@ export class Machine implements KernelHost {
       // The order is drawn: the same stream now feeds this op (keyed by its core).
       const r = rng.reset(this.seed, this.attempt, c, e, Purpose.BOUNDARY);
       if (this.boundary[c] === Boundary.PROMISE) {
+        const before = this.log.length;
         this.promises.attempt(exec, core, r, this.params.lookahead, e);
+        // A promised write is a message like any other: the hang detector sees it (a new value
+        // ends a quiet period).
+        for (let t = before + 1; t <= this.log.length; t++) this.hang.wrote(this.log.loc[t], t, e);
         continue;
       }
       exec.begin(Mode.BOUNDARY, this.log.length, e, this.boundaryBuf, r);
@@ -326,5 +335,15 @@ export class Machine implements KernelHost {
     }
     h.update(verdict);
     return h.digest('hex').slice(0, 16);
+  }
+}
+
+/** The one core limit and the state budget, whatever made the program (the front ends report
+ * them at the source; this catches a Program built by hand). */
+function checkLimits(p: Program): void {
+  const cores = p.threads.length;
+  if (cores < 1 || cores > MAX_CORES) throw new RangeError(`${p.name}: ${cores} cores; a program has 1 to ${MAX_CORES}`);
+  if (cores * p.initLo.length > MAX_CORE_LOCATIONS) {
+    throw new RangeError(`${p.name}: ${cores} cores × ${p.initLo.length} memory words exceed the ${MAX_CORE_LOCATIONS} the machine allows`);
   }
 }

@@ -1,6 +1,7 @@
 // Tunable parameters of one trial. None of them can make a forbidden outcome reachable (they
 // only weight or remove choices that the model allows); they decide how quickly the allowed
 // ones are found. `litmusParams` draws them per trial, so one campaign covers many profiles.
+import { MAX_CORES } from '../../isa/program.ts';
 import { MODELS, type MemoryModel, type ModelName } from './memory-model.ts';
 import * as prng from './prng.ts';
 
@@ -31,6 +32,9 @@ export interface TrialParams {
   meanBudget: number;
   /** Total emulated instructions before the `budget` verdict. */
   maxSteps: number;
+  /** Prove spins from the messages each core can still read, not only after a quiet fairness
+   * horizon (emu/machine/hang-detector.ts (1')): litmus trials, whose horizon never passes. */
+  readableSpins: boolean;
   /** Restarts of a trial whose promises could not be fulfilled. */
   maxAttempts: number;
 }
@@ -49,9 +53,10 @@ export function litmusParams(model: MemoryModel, seed: number, attempt: number):
     pIgnorePlan: 0.5,
     plainLookahead: false,
     // Per-core speeds: some outcomes need one core to lag far behind the others (IRIW).
-    pIdle: Array.from({ length: 64 }, () => pick([0.1, 0.3, 0.5, 0.8])),
+    pIdle: Array.from({ length: MAX_CORES }, () => pick([0.1, 0.3, 0.5, 0.8])),
     meanBudget: pick([1, 2, 4]),
     maxSteps: 1_000_000,
+    readableSpins: true,
     maxAttempts: 64,
   };
 }
@@ -70,9 +75,10 @@ export function programParams(model: MemoryModel, seed: number, attempt: number,
     lookahead: 256,
     pIgnorePlan: 0,
     plainLookahead: true,
-    pIdle: Array.from({ length: 64 }, () => pick([0.02, 0.05, 0.2])),
+    pIdle: Array.from({ length: MAX_CORES }, () => pick([0.02, 0.05, 0.2])),
     meanBudget: pick([8, 32, 128]),
     maxSteps,
+    readableSpins: false,
     maxAttempts: 16,
   };
 }
@@ -97,7 +103,7 @@ export const MAX_BUDGET = 4096;
 
 /** Budget draw: 0 with probability pIdle, else 1 + geometric(mean), capped at MAX_BUDGET. */
 export function drawBudget(p: TrialParams, core: number, r: { next(): number }): number {
-  if (chance(r, p.pIdle[core & 63])) return 0;
+  if (chance(r, p.pIdle[core & (MAX_CORES - 1)])) return 0;
   if (p.meanBudget <= 1) return 1;
   // Inverse CDF of the geometric distribution: one draw instead of one per instruction.
   const u = ((r.next() >>> 0) + 1) / 4294967297;

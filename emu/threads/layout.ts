@@ -5,6 +5,7 @@ import type { Program } from '../../isa/program.ts';
 import type { Machine } from '../machine/machine.ts';
 import { newMachine, runTrial, type TrialResult } from '../machine/trial.ts';
 import type { ParamsFor } from '../model/params.ts';
+import { workerResourceLimits } from './limits.ts';
 import { defaultWorkers, threadsMachine, ThreadsDriver } from './threads-driver.ts';
 
 export type Layout = 'inline' | 'threads';
@@ -21,11 +22,19 @@ export interface LaidOutMachine {
   close(): Promise<void>;
 }
 
-export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts: { layout: Layout; workers?: number }): Promise<LaidOutMachine> {
+export interface LayoutOptions {
+  layout: Layout;
+  workers?: number;
+  /** Heap limit of each worker, MiB (default: defaultWorkerHeapMb). */
+  heapMb?: number;
+}
+
+export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts: LayoutOptions): Promise<LaidOutMachine> {
   if (opts.layout === 'inline') return { machine: newMachine(program, paramsFor), workers: 0, close: async () => {} };
   // Workers beyond the core count would idle: start only those that get a core.
   const cores = program.threads.length;
-  const driver = await ThreadsDriver.start({ workers: Math.min(opts.workers ?? defaultWorkers(cores), cores) });
+  const workers = Math.min(opts.workers ?? defaultWorkers(cores), cores);
+  const driver = await ThreadsDriver.start({ workers, resourceLimits: workerResourceLimits(workers, opts.heapMb) });
   try {
     const machine = await threadsMachine(program, paramsFor(0, 0), driver);
     return { machine, workers: driver.workers, close: () => driver.close() };
@@ -36,7 +45,7 @@ export async function layoutMachine(program: Program, paramsFor: ParamsFor, opts
 }
 
 /** Runs one trial of a program in the given layout; the machine is returned for reports. */
-export function layoutTrial(opts: { layout: Layout; workers?: number }) {
+export function layoutTrial(opts: LayoutOptions) {
   return async (w: { program: Program; paramsFor: ParamsFor }, seed: number): Promise<{ r: TrialResult; m: Machine }> => {
     const laid = await layoutMachine(w.program, w.paramsFor, opts);
     try {

@@ -9,7 +9,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 export const LAYERS: readonly string[] = [
   'isa/', 'asm/', 'litmus/',
   'emu/model/', 'emu/memory/', 'emu/core/', 'emu/machine/', 'emu/observe/', 'emu/threads/',
-  'programs/', 'campaign/', 'cli/', 'index.ts', 'bench/', 'bin/',
+  'programs/', 'campaign/', 'cli/', 'index.ts', 'fuzz/', 'bench/', 'bin/',
 ];
 
 /** Tool configuration at the root: imports only packages, belongs to no layer. */
