@@ -9,8 +9,8 @@
 //   const { explanation } = replay(program, paramsFor, r.seed);     // what a hang depended on
 
 // ---- front ends: text to a Program
-export { assemble, assembleLines, type AsmLine, type AssembleOptions } from './asm/assembler.ts';
-export type { Program } from './isa/program.ts';
+export { assemble, assembleLines, assembleUnit, assembleUnits, AssemblyErrors, linkUnits, type AsmLine, type AsmUnit, type AssembleOptions, type LinkOptions, type UnitSource } from './asm/assembler.ts';
+export { functionAt, objectAt, sourcePositionAt, type DataObject, type FunctionSymbol, type Program, type SourceMap } from './isa/program.ts';
 export { SourceError } from './isa/source-error.ts';
 export { parseLitmus, readLitmus, type LitmusTest } from './litmus/parser.ts';
 export { conditionHolds } from './litmus/condition.ts';

@@ -46,6 +46,13 @@ export class SrcText {
     return new SrcText(this.text.slice(start, end), this.file, this.line, this.colAt(start), map, this.expansion);
   }
 
+  /** Another text of the same length at the same positions (a character replaced for a
+   * sub-parser, e.g. '@' in `@progbits`). */
+  withText(text: string): SrcText {
+    if (text.length !== this.text.length) throw new Error('SrcText.withText: the length must not change');
+    return new SrcText(text, this.file, this.line, this.col0, this.colMap, this.expansion);
+  }
+
   /** The same text attributed to another macro invocation chain. */
   withExpansion(expansion: readonly string[]): SrcText {
     return new SrcText(this.text, this.file, this.line, this.col0, this.colMap, expansion);

@@ -64,7 +64,16 @@ export interface ImmOperand extends Span {
   hash: boolean;
   /** The identifier when the operand is one bare word (condition and barrier names). */
   word: string | null;
+  /** A relocation operator before the expression (`:lo12:sym`, `#:abs_g1_nc:sym`), lower case. */
+  reloc: Reloc | null;
 }
+
+/** The relocation operators hangar evaluates (asm/README.md, "Relocation operators"). */
+export const RELOCS = [
+  'lo12', 'got', 'got_lo12', 'pg_hi21', 'pg_hi21_nc',
+  'abs_g0', 'abs_g0_nc', 'abs_g1', 'abs_g1_nc', 'abs_g2', 'abs_g2_nc', 'abs_g3',
+] as const;
+export type Reloc = (typeof RELOCS)[number];
 export interface LiteralOperand extends Span {
   k: 'lit';
   e: Expr;
@@ -126,15 +135,34 @@ function startsAmountOrEnds(t: Token): boolean {
   return t.kind === 'end' || t.kind === 'num' || (t.kind === 'punct' && (t.text === '#' || t.text === ',' || t.text === ']'));
 }
 
+/** Relocation operators of thread-local storage and PC-relative forms: refused by name. */
+const UNSUPPORTED_RELOC = /^(tprel|dtprel|tlsdesc|tlsgd|tlsld|gottprel|tlsie|prel_g|abs_g[0-2]_s|got_page|gotpage|gotoff|ld_prel)/;
+
+function parseReloc(cur: Cursor): Reloc | null {
+  if (!cur.isPunct(':') || cur.peek(1).kind !== 'ident' || !cur.isPunct(':', 2)) return null;
+  const r = cur.peek(1);
+  const name = r.text.toLowerCase();
+  const known = (RELOCS as readonly string[]).includes(name);
+  if (!known) {
+    const why = UNSUPPORTED_RELOC.test(name) ? `relocation operator ':${r.text}:' is not supported (hangar has no thread-local storage and no PC-relative data relocations)` : `unknown relocation operator ':${r.text}:'`;
+    cur.failAt(r, `a relocation operator (${RELOCS.map((x) => `:${x}:`).join(', ')})`, why);
+  }
+  cur.next();
+  cur.next();
+  cur.next();
+  return name as Reloc;
+}
+
 function parseImm(cur: Cursor, env: ExprEnv): ImmOperand {
   const t = cur.peek();
   const hash = cur.eat('#');
+  const reloc = parseReloc(cur);
   const first = cur.peek();
   if (hash && first.kind === 'ident' && regByName(first.text) !== undefined) cur.failAt(first, "an immediate value after '#'");
   const e = parseExpr(cur, env, hash ? 'an immediate value after \'#\'' : 'an operand');
   const end = endOfPrevious(cur);
-  const word = !hash && first.kind === 'ident' && cur.i > 0 && cur.toks[cur.i - 1] === first ? first.text : null;
-  return { k: 'imm', e, hash, word, start: t.start, end };
+  const word = !hash && reloc === null && first.kind === 'ident' && cur.i > 0 && cur.toks[cur.i - 1] === first ? first.text : null;
+  return { k: 'imm', e, hash, word, reloc, start: t.start, end };
 }
 
 function parseModifier(cur: Cursor, env: ExprEnv): ModifierOperand {

@@ -113,6 +113,8 @@ export const TARGET: OptionSpec<string> = { flags: '--target <target>', descript
 export const MODEL: OptionSpec<ModelName> = { flags: '--model <model>', description: 'memory model', parse: modelArg };
 export const MAX_STEPS: OptionSpec<number> = { flags: '--max-steps <n>', description: 'step budget', parse: countArg };
 export const DEFINE: OptionSpec<string[]> = { flags: '--define <NAME=VALUE...>', description: 'assembler symbols' };
+/** `-I DIR`: where `.include` looks after the including file's directory (AssembleOptions.includePaths). */
+export const INCLUDE: OptionSpec<string[]> = { flags: '-I, --include <dir...>', description: 'directories searched for .include files (after the including file\'s own)' };
 export const JSON_OUT: OptionSpec<true> = { flags: '--json', description: 'print one JSON object' };
 export const JOBS: OptionSpec<number> = { flags: '--jobs <n>', description: 'worker threads for trials', parse: countArg };
 export const LAYOUT: OptionSpec<Layout> = { flags: '--layout <layout>', description: 'inline: every core on this thread; threads: each core in a worker thread (same trace)', parse: layoutArg };

@@ -24,7 +24,8 @@ export const F = {
   IMM_LO: 5,
   /** Immediate, high 32 bits (64-bit MOV immediates, ADR addresses). */
   IMM_HI: 6,
-  /** Extra operand: TBZ bit number, condition of CSEL/B.cond, barrier kind, Ra. */
+  /** Extra operand: TBZ bit number, condition of CSEL/CCMP/B.cond, barrier kind, Ra of
+   * MADD/MSUB/SMADDL..., system register of MRS/MSR. */
   EXTRA: 7,
 } as const;
 
@@ -62,6 +63,54 @@ export enum Op {
   /** RT = cond ? RN : -RM. */
   CSNEG,
   MUL,
+  // ---- more arithmetic and bit operations (compiler output) ----
+  /** RT = RA ± RN × RM (RA in EXTRA). MUL is MADD with RA = ZR, MNEG is MSUB with RA = ZR. */
+  MADD,
+  MSUB,
+  /** Long multiplies: X RT = X RA ± (W RN × W RM), the W operands sign- (S) or zero- (U)
+   * extended; SMULL/UMULL have RA = XZR. */
+  SMADDL,
+  SMSUBL,
+  UMADDL,
+  UMSUBL,
+  /** High 64 bits of the 128-bit product of X RN and X RM, signed / unsigned. */
+  SMULH,
+  UMULH,
+  /** Division truncating toward zero; a zero divisor gives 0 (Arm ARM, SDIV/UDIV: no trap). */
+  SDIV,
+  UDIV,
+  /** Bitfield moves: IMM_LO = immr (R), IMM_HI = imms (S), as the A64 encoding. UBFM and SBFM
+   * replace RT; BFM inserts into RT (RT is also read). Aliases: UBFX, UBFIZ, SBFX, SBFIZ, BFI,
+   * BFXIL, SXTB/SXTH/SXTW, UXTB/UXTH/UXTW. */
+  UBFM,
+  SBFM,
+  BFM,
+  /** RT = low bits of (RN:RM) >> IMM_LO. */
+  EXTR,
+  /** Rotate right by register (RM) or immediate (FLAG_IMM2). */
+  ROR,
+  /** Logical ops with the second operand inverted (register forms; the immediate forms are
+   * AND/ANDS/ORR/EOR of the inverted immediate). BICS sets the flags as ANDS. */
+  BIC,
+  BICS,
+  ORN,
+  EON,
+  /** RN + RM + C and RN + ~RM + C (the carry flag); the S forms set the flags. */
+  ADC,
+  ADCS,
+  SBC,
+  SBCS,
+  /** Conditional compare: if cond(EXTRA) holds, the flags of RN - op2 (CCMP) or RN + op2
+   * (CCMN), else the flags IMM_HI (nzcv); op2 is RM or the immediate IMM_LO (FLAG_IMM2). */
+  CCMP,
+  CCMN,
+  CLZ,
+  CLS,
+  RBIT,
+  /** Byte reversal: of the whole register (REV), of each halfword (REV16), of each word (REV32). */
+  REV,
+  REV16,
+  REV32,
   // ---- branches (target pc in IMM_LO) ----
   B,
   /** Condition code in EXTRA. */
@@ -69,6 +118,8 @@ export enum Op {
   BL,
   /** Branch to the address in RN (RET defaults RN to X30). */
   BR,
+  /** Branch with link to the address in RN. */
+  BLR,
   RET,
   CBZ,
   CBNZ,
@@ -105,6 +156,13 @@ export enum Op {
   /** Supervisor call; immediate in IMM_LO (must be 0), number in X8. */
   SVC,
   CLREX,
+  /** Read / write of a system register (SysReg in EXTRA): MRS RT, sysreg / MSR sysreg, RT. */
+  MRS,
+  MSR,
+  /** BRK #imm (EXTRA 0), UDF #imm (EXTRA 1): a trap (GCC's __builtin_trap): the trial ends
+   * with an error. EXTRA 2: the linker's pc 0 guard (LinkOptions.nullGuard): a branch to a
+   * null function pointer. */
+  TRAP,
   /** Marks the end of a litmus thread (falling off the end of its code). */
   HALT,
 }
@@ -176,6 +234,12 @@ export enum Shift {
 export enum Cond {
   EQ = 0, NE = 1, CS = 2, CC = 3, MI = 4, PL = 5, VS = 6, VC = 7,
   HI = 8, LS = 9, GE = 10, LT = 11, GT = 12, LE = 13, AL = 14, NV = 15,
+}
+
+/** The system registers MRS/MSR may name: only the EL0 thread pointer (the runtime's thread
+ * pointer and errno); anything else is refused by the assembler. */
+export enum SysReg {
+  TPIDR_EL0 = 0,
 }
 
 /** DMB/DSB options. Inner/outer shareable and full-system are one domain here (see emu/README). */

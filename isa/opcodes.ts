@@ -6,14 +6,16 @@ import { addrMode, AddrMode, F, FLAG_IMM2, Op, OP_COUNT, OP_NAMES, SIZE_MASK, SI
 
 export enum OpClass {
   NOP,
-  /** MOVI, MOVK. */
+  /** MOVI, MOVK, MRS, MSR. */
   MOVE,
-  /** ADD ... ASR: one result from RN and a second operand. */
+  /** ADD ... ASR, bitfield moves, bit counts, conditional compares: one result (or the flags)
+   * from RN and a second operand. */
   ALU,
+  /** MUL, MADD, the long and high multiplies, SDIV/UDIV. */
   MUL,
   /** CSEL and friends: a result chosen by the flags. */
   SELECT,
-  /** B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, RET. */
+  /** B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, BLR, RET. */
   BRANCH,
   LOAD,
   STORE,
@@ -26,13 +28,14 @@ export enum OpClass {
   BARRIER,
   ISB,
   CLREX,
-  /** SVC: a system call. */
+  /** SVC: a system call; TRAP. */
   SYSTEM,
   HALT,
 }
 
-/** A record field that names a register: F.RT, F.RN or F.RM. */
-export type RegField = typeof F.RT | typeof F.RN | typeof F.RM;
+/** A record field that names a register: F.RT, F.RN, F.RM, or F.EXTRA (the addend Ra of
+ * MADD/MSUB and the long multiplies). */
+export type RegField = typeof F.RT | typeof F.RN | typeof F.RM | typeof F.EXTRA;
 
 export interface OpInfo {
   readonly op: Op;
@@ -57,11 +60,14 @@ export interface OpInfo {
   readonly accesses: 0 | 1 | 2;
 }
 
-const { RT, RN, RM } = F;
+const { RT, RN, RM, EXTRA: RA } = F;
 
 type Facts = Omit<OpInfo, 'op' | 'name'>;
 const base: Facts = { cls: OpClass.NOP, reads: [], operand2: false, addressed: false, writes: [], link: false, readsFlags: false, setsFlags: false, accesses: 0 };
 const alu = (setsFlags = false): Facts => ({ ...base, cls: OpClass.ALU, reads: [RN], operand2: true, writes: [RT], setsFlags });
+/** One result from RN alone (bitfield moves, bit counts, byte reversal). */
+const unary: Facts = { ...base, cls: OpClass.ALU, reads: [RN], writes: [RT] };
+const mul = (reads: RegField[]): Facts => ({ ...base, cls: OpClass.MUL, reads, writes: [RT] });
 const select: Facts = { ...base, cls: OpClass.SELECT, reads: [RN, RM], writes: [RT], readsFlags: true };
 const branch = (reads: RegField[] = []): Facts => ({ ...base, cls: OpClass.BRANCH, reads });
 const atomic = (reads: RegField[], writes: RegField[]): Facts => ({ ...base, cls: OpClass.ATOMIC, reads, writes, addressed: true, accesses: 1 });
@@ -85,11 +91,44 @@ const FACTS: Record<Op, Facts> = {
   [Op.CSINC]: select,
   [Op.CSINV]: select,
   [Op.CSNEG]: select,
-  [Op.MUL]: { ...base, cls: OpClass.MUL, reads: [RN, RM], writes: [RT] },
+  [Op.MUL]: mul([RN, RM]),
+  [Op.MADD]: mul([RN, RM, RA]),
+  [Op.MSUB]: mul([RN, RM, RA]),
+  [Op.SMADDL]: mul([RN, RM, RA]),
+  [Op.SMSUBL]: mul([RN, RM, RA]),
+  [Op.UMADDL]: mul([RN, RM, RA]),
+  [Op.UMSUBL]: mul([RN, RM, RA]),
+  [Op.SMULH]: mul([RN, RM]),
+  [Op.UMULH]: mul([RN, RM]),
+  // Division is timed as a multiply: bench/costs has no divider latency.
+  [Op.SDIV]: mul([RN, RM]),
+  [Op.UDIV]: mul([RN, RM]),
+  [Op.UBFM]: unary,
+  [Op.SBFM]: unary,
+  [Op.BFM]: { ...unary, reads: [RN, RT] },
+  [Op.EXTR]: { ...unary, reads: [RN, RM] },
+  [Op.ROR]: alu(),
+  [Op.BIC]: alu(),
+  [Op.BICS]: alu(true),
+  [Op.ORN]: alu(),
+  [Op.EON]: alu(),
+  [Op.ADC]: { ...alu(), readsFlags: true },
+  [Op.ADCS]: { ...alu(true), readsFlags: true },
+  [Op.SBC]: { ...alu(), readsFlags: true },
+  [Op.SBCS]: { ...alu(true), readsFlags: true },
+  [Op.CCMP]: { ...alu(true), writes: [], readsFlags: true },
+  [Op.CCMN]: { ...alu(true), writes: [], readsFlags: true },
+  [Op.CLZ]: unary,
+  [Op.CLS]: unary,
+  [Op.RBIT]: unary,
+  [Op.REV]: unary,
+  [Op.REV16]: unary,
+  [Op.REV32]: unary,
   [Op.B]: branch(),
   [Op.BCOND]: { ...branch(), readsFlags: true },
   [Op.BL]: { ...branch(), link: true },
   [Op.BR]: branch([RN]),
+  [Op.BLR]: { ...branch([RN]), link: true },
   [Op.RET]: branch([RN]),
   [Op.CBZ]: branch([RT]),
   [Op.CBNZ]: branch([RT]),
@@ -114,6 +153,9 @@ const FACTS: Record<Op, Facts> = {
   [Op.ISB]: { ...base, cls: OpClass.ISB },
   [Op.SVC]: { ...base, cls: OpClass.SYSTEM },
   [Op.CLREX]: { ...base, cls: OpClass.CLREX },
+  [Op.MRS]: { ...base, cls: OpClass.MOVE, writes: [RT] },
+  [Op.MSR]: { ...base, cls: OpClass.MOVE, reads: [RT] },
+  [Op.TRAP]: { ...base, cls: OpClass.SYSTEM },
   [Op.HALT]: { ...base, cls: OpClass.HALT },
 };
 

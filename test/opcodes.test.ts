@@ -52,6 +52,18 @@ describe('opcode table', () => {
     expect(sources('stlxr w5, x1, [x2]')).toEqual([2, 1]);
     expect(sources('ldadd x1, x3, [x2]')).toEqual([2, 1]);
     expect(sources('cas x1, x3, [x2]')).toEqual([2, 1, 3]);
+    expect(sources('madd x1, x2, x3, x4')).toEqual([2, 3, 4]);
+    expect(sources('smull x1, w2, w3')).toEqual([2, 3, REG_ZR]);
+    expect(sources('bfi x1, x2, #3, #4')).toEqual([2, 1]);
+    expect(sources('ubfx x1, x2, #3, #4')).toEqual([2]);
+    expect(sources('extr x1, x2, x3, #5')).toEqual([2, 3]);
+    expect(sources('ccmp x1, x2, #0, eq')).toEqual([1, 2]);
+    expect(sources('ccmn w1, #3, #0, eq')).toEqual([1]);
+    expect(sources('bic x1, x2, x3, lsl #2')).toEqual([2, 3]);
+    expect(sources('adc x1, x2, x3')).toEqual([2, 3]);
+    expect(sources('blr x5')).toEqual([5]);
+    expect(sources('msr tpidr_el0, x6')).toEqual([6]);
+    expect(sources('mrs x6, tpidr_el0')).toEqual([]);
   });
 
   it('results, write-back and access size', () => {
@@ -66,5 +78,9 @@ describe('opcode table', () => {
     expect(accessBytes(rec('ldr x1, [x2]').code[F.FLAGS])).toBe(8);
     expect(OPCODES[Op.BL].link).toBe(true);
     expect(OPCODES[Op.SUBS].setsFlags && OPCODES[Op.BCOND].readsFlags && OPCODES[Op.CSEL].readsFlags).toBe(true);
+    expect(OPCODES[Op.BLR].link && OPCODES[Op.CCMP].readsFlags && OPCODES[Op.CCMP].setsFlags && OPCODES[Op.ADC].readsFlags).toBe(true);
+    expect(OPCODES[Op.CCMP].writes).toEqual([]);
+    expect(r('madd x1, x2, x3, x4')).toBe(1);
+    expect(r('mrs x7, tpidr_el0')).toBe(7);
   });
 });

@@ -1,7 +1,7 @@
 // Verdicts other than the QEMU table: `budget` is not `hang` (a livelock keeps changing
 // values), forbidden system calls are `error`, a provable lost wake-up and a spin on values
-// nothing can change are `hang`, a correct futex handshake and a spinner whose flag comes late
-// never are.
+// nothing can change (also with WFE in the loop) are `hang`, a correct futex handshake and a
+// spinner whose flag comes late never are.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/corpus.ts';
@@ -27,6 +27,12 @@ describe('verdicts', () => {
     });
     it(`spinning on a value nothing can change is a hang (${target})`, () => {
       expect(verdicts('spin-forever.s', target, 20, 200_000)).toEqual({ hang: 20 });
+    });
+    it(`a WFE spin loop on a lock nobody releases is a hang (WFE is a NOP) (${target})`, () => {
+      expect(verdicts('wfe-spin.s', target, 20, 200_000)).toEqual({ hang: 20 });
+    });
+    it(`a WFE spin loop whose lock is released is never called hung (${target})`, () => {
+      expect(verdicts('wfe-spin-released.s', target, 100, 200_000)).toEqual({ ok: 100 });
     });
     it(`a spinner whose flag is set late is never called hung (${target})`, () => {
       expect(verdicts('delayed-flag.s', target, 200, 200_000)).toEqual({ ok: 200 });

@@ -175,12 +175,20 @@ export function neg(op: Op): Encoder {
   };
 }
 
-/** MVN Rd, Rm = EOR Rd, Rm, #all-ones (the decoded format has no ORN). */
+/** MVN Rd, Rm = EOR Rd, Rm, #all-ones; MVN Rd, Rm, shift = ORN Rd, ZR, Rm, shift. */
 export const mvn: Encoder = (c) => {
   const d = reg(c, 0);
   const m = reg(c, 1);
   sameWidth(c, 1, m, d);
-  if (c.ops.length > 2) bad(c, c.ops[2], 'end of line', 'MVN with a shifted operand is not supported by hangar');
+  noMoreThan(c, 3);
+  if (c.ops.length > 2) {
+    c.rec[F.OP] = Op.ORN;
+    c.rec[F.RT] = d.idx;
+    c.rec[F.RN] = REG_ZR;
+    c.rec[F.RM] = m.idx;
+    c.rec[F.FLAGS] = sf(d) | shiftFlags(c, 2, d.w, LOGIC_SHIFTS);
+    return;
+  }
   c.rec[F.OP] = Op.EOR;
   c.rec[F.RT] = d.idx;
   c.rec[F.RN] = m.idx;
@@ -225,10 +233,18 @@ export function movWide(kind: 'z' | 'n' | 'k'): Encoder {
     let shift = 0;
     const sh = c.ops[2];
     const shifts = d.w ? 'LSL #0 or #16 (W register)' : 'LSL #0, #16, #32 or #48';
+    // :abs_gN: and :abs_gN_nc: give bits 16N+15..16N of the value and imply LSL #16N.
+    const group = o.reloc !== null && o.reloc.startsWith('abs_g') ? Number(o.reloc[5]) : null;
+    if (o.reloc !== null && group === null) bad(c, o, 'an #immediate or :abs_g0:..:abs_g3: (with MOVZ/MOVK)', `relocation operator ':${o.reloc}:' is not allowed in ${c.mnemonic.toUpperCase()}`);
+    if (group !== null) {
+      if (group * 16 >= (d.w ? 32 : 64)) bad(c, o, `:abs_g0: or :abs_g1: for a W register`);
+      shift = group * 16;
+    }
     if (sh !== undefined) {
       if (sh.k !== 'mod' || sh.kind !== 'lsl' || sh.amount === null) bad(c, sh, shifts);
       const s = c.constant(sh.amount);
       if (s !== 0n && s !== 16n && (d.w || (s !== 32n && s !== 48n))) bad(c, sh, shifts);
+      if (group !== null && Number(s) !== shift) bad(c, sh, `LSL #${shift} (the shift of :${o.reloc}:) or no shift`);
       shift = Number(s);
     }
     const rec = c.rec;

@@ -1,4 +1,4 @@
-// Encoders of branches (B, BL, B.cond, BR, RET, CBZ/CBNZ, TBZ/TBNZ) and ADR/ADRP.
+// Encoders of branches (B, BL, B.cond, BR, BLR, RET, CBZ/CBNZ, TBZ/TBNZ) and ADR/ADRP.
 import { Cond, F, FLAG_SF, Op } from '../../isa/instructions.ts';
 import { type EncodeContext, type Encoder, bad, operand, noMoreThan, reg, xReg, imm, sf, setImm64, inRange } from './context.ts';
 import { type ImmOperand } from '../operands.ts';
@@ -21,13 +21,16 @@ export function branch(op: Op, k: Cond | null): Encoder {
   };
 }
 
-export const br: Encoder = (c) => {
-  const n = reg(c, 0, {});
-  xReg(c, 0, n);
-  noMoreThan(c, 1);
-  c.rec[F.OP] = Op.BR;
-  c.rec[F.RN] = n.idx;
-};
+/** BR/BLR Xn: the register must hold a code address (an instruction index) when executed. */
+export function branchRegister(op: Op): Encoder {
+  return (c) => {
+    const n = reg(c, 0, {});
+    xReg(c, 0, n);
+    noMoreThan(c, 1);
+    c.rec[F.OP] = op;
+    c.rec[F.RN] = n.idx;
+  };
+}
 
 export const ret: Encoder = (c) => {
   c.rec[F.OP] = Op.RET;

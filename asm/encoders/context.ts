@@ -70,6 +70,9 @@ function regWhat(rule: RegRule): string {
 export function reg(c: EncodeContext, i: number, rule: RegRule = ZR_OK): Reg {
   const what = regWhat(rule);
   const o = operand(c, i, what);
+  if (o.k === 'imm' && o.word !== null && /^[bhsdqvz]([0-9]|[12][0-9]|3[01])(\.[0-9]*[bhsdq])?$/i.test(o.word)) {
+    bad(c, o, what, `'${o.word}' is a floating-point or SIMD register: hangar models the general-purpose registers only (expected ${what})`);
+  }
   if (o.k !== 'reg') bad(c, o, what);
   allow(c, i, rule);
   return o.reg;

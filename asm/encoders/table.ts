@@ -6,10 +6,12 @@
 // operand checks of context.ts.
 import { FLAG_ACQ, FLAG_ACQPC, FLAG_EXCL, FLAG_REL, Op } from '../../isa/instructions.ts';
 import { addSub, cinc, csel, cset, logical, mov, movWide, mvn, neg, shiftOp, threeRegs } from './alu.ts';
-import { adr, br, branch, cbz, ret, tbz } from './branches.ts';
+import { conditionalCompare, invertedLogical, multiplyAdd, multiplyLong, negateWithCarry, sameWidthRegs } from './arith.ts';
+import { bitfieldAlias, bitfieldMove, extend, extr, oneRegister, ror } from './bitfield.ts';
+import { adr, branch, branchRegister, cbz, ret, tbz } from './branches.ts';
 import { COND_NAMES, type Encoder } from './context.ts';
 import { acquireRelease, atomic, atomicStore, BYTE, HALF, loadStore, type MemForm, pair, prefetch, SBYTE, SHALF, storeExclusive, SWORD, WORD } from './memory.ts';
-import { barrier, clrex, hlt, isb, noOperands, svc } from './system.ts';
+import { barrier, bti, clrex, hint, hlt, isb, mrs, msr, noOperands, svc, trap } from './system.ts';
 
 export type { EncodeContext, Encoder } from './context.ts';
 
@@ -33,6 +35,59 @@ function buildTable(): Map<string, Encoder> {
   t.set('lsrv', shiftOp(Op.LSR, true));
   t.set('asrv', shiftOp(Op.ASR, true));
   t.set('mul', threeRegs(Op.MUL));
+  t.set('madd', multiplyAdd(Op.MADD));
+  t.set('msub', multiplyAdd(Op.MSUB));
+  t.set('mneg', multiplyAdd(Op.MSUB, true));
+  t.set('smaddl', multiplyLong(Op.SMADDL));
+  t.set('smsubl', multiplyLong(Op.SMSUBL));
+  t.set('umaddl', multiplyLong(Op.UMADDL));
+  t.set('umsubl', multiplyLong(Op.UMSUBL));
+  t.set('smull', multiplyLong(Op.SMADDL, true));
+  t.set('umull', multiplyLong(Op.UMADDL, true));
+  t.set('smnegl', multiplyLong(Op.SMSUBL, true));
+  t.set('umnegl', multiplyLong(Op.UMSUBL, true));
+  t.set('smulh', sameWidthRegs(Op.SMULH, true));
+  t.set('umulh', sameWidthRegs(Op.UMULH, true));
+  t.set('sdiv', sameWidthRegs(Op.SDIV));
+  t.set('udiv', sameWidthRegs(Op.UDIV));
+  t.set('adc', sameWidthRegs(Op.ADC));
+  t.set('adcs', sameWidthRegs(Op.ADCS));
+  t.set('sbc', sameWidthRegs(Op.SBC));
+  t.set('sbcs', sameWidthRegs(Op.SBCS));
+  t.set('ngc', negateWithCarry(Op.SBC));
+  t.set('ngcs', negateWithCarry(Op.SBCS));
+  t.set('ccmp', conditionalCompare(Op.CCMP));
+  t.set('ccmn', conditionalCompare(Op.CCMN));
+  t.set('bic', invertedLogical(Op.BIC, Op.AND, false));
+  t.set('bics', invertedLogical(Op.BICS, Op.ANDS, true));
+  t.set('orn', invertedLogical(Op.ORN, Op.ORR, false));
+  t.set('eon', invertedLogical(Op.EON, Op.EOR, false));
+  t.set('ubfm', bitfieldMove(Op.UBFM));
+  t.set('sbfm', bitfieldMove(Op.SBFM));
+  t.set('bfm', bitfieldMove(Op.BFM));
+  t.set('ubfx', bitfieldAlias(Op.UBFM, false));
+  t.set('sbfx', bitfieldAlias(Op.SBFM, false));
+  t.set('bfxil', bitfieldAlias(Op.BFM, false));
+  t.set('ubfiz', bitfieldAlias(Op.UBFM, true));
+  t.set('sbfiz', bitfieldAlias(Op.SBFM, true));
+  t.set('bfi', bitfieldAlias(Op.BFM, true));
+  t.set('bfc', bitfieldAlias(Op.BFM, true, true));
+  t.set('sxtb', extend(true, 8));
+  t.set('sxth', extend(true, 16));
+  t.set('sxtw', extend(true, 32));
+  t.set('uxtb', extend(false, 8));
+  t.set('uxth', extend(false, 16));
+  t.set('uxtw', extend(false, 32));
+  t.set('extr', extr);
+  t.set('ror', ror(false));
+  t.set('rorv', ror(true));
+  t.set('clz', oneRegister(Op.CLZ));
+  t.set('cls', oneRegister(Op.CLS));
+  t.set('rbit', oneRegister(Op.RBIT));
+  t.set('rev', oneRegister(Op.REV));
+  t.set('rev16', oneRegister(Op.REV16));
+  t.set('rev32', oneRegister(Op.REV32, true));
+  t.set('rev64', oneRegister(Op.REV, true));
   t.set('neg', neg(Op.SUB));
   t.set('negs', neg(Op.SUBS));
   t.set('mvn', mvn);
@@ -55,7 +110,8 @@ function buildTable(): Map<string, Encoder> {
     t.set(`b.${name}`, branch(Op.BCOND, k));
     t.set(`b${name}`, branch(Op.BCOND, k));
   }
-  t.set('br', br);
+  t.set('br', branchRegister(Op.BR));
+  t.set('blr', branchRegister(Op.BLR));
   t.set('ret', ret);
   t.set('cbz', cbz(Op.CBZ));
   t.set('cbnz', cbz(Op.CBNZ));
@@ -65,7 +121,15 @@ function buildTable(): Map<string, Encoder> {
   t.set('adrp', adr(true));
   t.set('nop', noOperands(Op.NOP));
   t.set('prfm', prefetch);
-  t.set('yield', noOperands(Op.NOP));
+  // The hint space: NOPs on the cores hangar models (system.ts says why).
+  for (const name of ['yield', 'wfe', 'wfi', 'sev', 'sevl', 'esb', 'csdb', 'xpaclri', 'paciasp', 'pacibsp', 'autiasp', 'autibsp',
+    'paciaz', 'pacibz', 'autiaz', 'autibz', 'pacia1716', 'pacib1716', 'autia1716', 'autib1716']) t.set(name, noOperands(Op.NOP));
+  t.set('hint', hint);
+  t.set('bti', bti);
+  t.set('brk', trap(0));
+  t.set('udf', trap(1));
+  t.set('mrs', mrs);
+  t.set('msr', msr);
   t.set('isb', isb);
   t.set('dmb', barrier);
   t.set('dsb', barrier);
@@ -118,10 +182,11 @@ export const ENCODERS: ReadonlyMap<string, Encoder> = buildTable();
 
 /** A64 mnemonics hangar knows of but does not model, for a clearer message than "unknown". */
 export const UNSUPPORTED_MNEMONICS: ReadonlySet<string> = new Set([
-  'ldxp', 'stxp', 'ldaxp', 'stlxp', 'casp', 'caspa', 'caspl', 'caspal', 'bic', 'bics', 'orn', 'eon',
-  'madd', 'msub', 'mneg', 'smull', 'umull', 'smulh', 'umulh', 'sdiv', 'udiv', 'blr', 'wfe',
-  'wfi', 'sev', 'sevl', 'ror', 'rorv', 'extr', 'ubfx', 'sbfx', 'bfi', 'bfxil', 'ubfm', 'sbfm',
-  'bfm', 'sxtw', 'sxtb', 'sxth', 'uxtb', 'uxth', 'adc', 'adcs', 'sbc', 'sbcs', 'ngc', 'ccmp',
-  'ccmn', 'cls', 'clz', 'rbit', 'rev', 'rev16', 'rev32', 'brk', 'hvc', 'smc', 'eret', 'mrs',
-  'msr', 'dc', 'ic', 'tlbi', 'ldapur', 'stlur', 'ldlar', 'stllr',
+  'ldxp', 'stxp', 'ldaxp', 'stlxp', 'casp', 'caspa', 'caspl', 'caspal',
+  'hvc', 'smc', 'eret', 'dc', 'ic', 'tlbi', 'ldapur', 'stlur', 'ldlar', 'stllr',
+  'retaa', 'retab', 'braa', 'brab', 'blraa', 'blrab', 'eretaa', 'eretab',
 ]);
+
+/** Floating-point and SIMD mnemonics (FMOV, FADD, SCVTF, CNT, ADDV, DUP, LD1...): hangar has
+ * the general-purpose registers only, so these get their own message. */
+export const SIMD_FP_MNEMONIC = /^(f(mov|add|sub|mul|div|neg|abs|sqrt|cmpe?|ccmpe?|csel|cvt[a-z]*|n?madd|n?msub|nmul|max[a-z]*|min[a-z]*|rint[a-z]*|ml[as])|[su]cvtf|cnt|addv|[su]addlv|[su](max|min)v|dup|ins|umov|smov|movi|mvni|ld[1-4]r?|st[1-4]|tbl|tbx|zip[12]|uzp[12]|trn[12]|xtn2?|[su]xtl2?|bsl|bif|bit|addp|cm(eq|ge|gt|hi|hs|tst))$/;

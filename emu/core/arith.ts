@@ -1,4 +1,4 @@
-// 64-bit arithmetic on 32-bit halves, for the core step. Registers are pairs of int32 (lo, hi)
+// 64-bit arithmetic on 32-bit halves, for the core step (bit operations: bits.ts). Registers are pairs of int32 (lo, hi)
 // so that the step never builds a BigInt or any other object: results go into the scratch
 // array R (one per thread: the step loop is single-threaded), read back at once by the caller.
 import { Shift } from '../../isa/instructions.ts';
@@ -81,13 +81,95 @@ export function shift(lo: number, hi: number, type: number, s: number, sf: boole
  * products. 32-bit MUL takes R[LO] only.
  */
 export function mul64(aLo: number, aHi: number, bLo: number, bHi: number): void {
-  const a0 = aLo & 0xffff, a1 = aLo >>> 16, b0 = bLo & 0xffff, b1 = bLo >>> 16;
+  const carry = umulHigh32(aLo, bLo); // < 2^32: the high word of aLo × bLo
+  R[LO] = Math.imul(aLo, bLo);
+  R[HI] = (carry + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+}
+
+/** The high word (as a non-negative number below 2^32) of the unsigned 32×32 product a × b:
+ * four 16×16 partial products, each exact in a double. */
+function umulHigh32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const t0 = a0 * b0;
   const t1 = a1 * b0 + (t0 >>> 16);
   const t2 = a0 * b1 + (t1 & 0xffff);
-  const carry = a1 * b1 + (t1 >>> 16) + (t2 >>> 16); // < 2^32: the high word of aLo × bLo
-  R[LO] = Math.imul(aLo, bLo);
-  R[HI] = (carry + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
+  return a1 * b1 + (t1 >>> 16) + (t2 >>> 16);
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * The high 64 bits of the 128-bit product of a and b (SMULH when signed, UMULH when not), into
+ * R[LO]/R[HI]. Unsigned: the four 32×32 partial products summed word by word (every sum below
+ * 2^35, exact in a double). Signed: the unsigned high part minus b when a < 0 and minus a when
+ * b < 0 (the two's complement correction), modulo 2^64.
+ */
+export function mulHigh(aLo: number, aHi: number, bLo: number, bHi: number, signed: boolean): void {
+  const p0h = umulHigh32(aLo, bLo);
+  const p1l = Math.imul(aLo, bHi) >>> 0, p1h = umulHigh32(aLo, bHi);
+  const p2l = Math.imul(aHi, bLo) >>> 0, p2h = umulHigh32(aHi, bLo);
+  const p3l = Math.imul(aHi, bHi) >>> 0, p3h = umulHigh32(aHi, bHi);
+  const mid = p0h + p1l + p2l;
+  const low = p3l + p1h + p2h + Math.floor(mid / TWO32);
+  let lo = low >>> 0;
+  let hi = (p3h + Math.floor(low / TWO32)) | 0;
+  if (signed) {
+    if (aHi < 0) { addc(lo, hi, ~bLo, ~bHi, 1, true); lo = R[LO]; hi = R[HI]; }
+    if (bHi < 0) { addc(lo, hi, ~aLo, ~aHi, 1, true); lo = R[LO]; hi = R[HI]; }
+  }
+  R[LO] = lo | 0;
+  R[HI] = hi;
+}
+
+/** Below 2^53: doubles divide exactly (a quotient q of a dividend below 2^53 is never rounded
+ * across an integer). */
+const EXACT = 2 ** 53;
+
+/**
+ * SDIV/UDIV: a / b truncated toward zero, 64-bit (sf) or 32-bit, into R[LO]/R[HI]. A zero
+ * divisor gives 0 and the most negative value divided by -1 gives itself, as the Arm ARM
+ * defines (no trap, no flags). Operands below 2^53 in magnitude use a double division; larger
+ * ones a 64-step shift-and-subtract on the halves.
+ */
+export function divide(aLo: number, aHi: number, bLo: number, bHi: number, signed: boolean, sf: boolean): void {
+  if (!sf) {
+    R[HI] = 0;
+    if (bLo === 0) R[LO] = 0;
+    else R[LO] = signed ? Math.trunc(aLo / bLo) | 0 : Math.floor((aLo >>> 0) / (bLo >>> 0)) | 0;
+    return;
+  }
+  if ((bLo | bHi) === 0) {
+    R[LO] = 0;
+    R[HI] = 0;
+    return;
+  }
+  let negative = false;
+  if (signed && aHi < 0) { addc(~aLo, ~aHi, 1, 0, 0, true); aLo = R[LO]; aHi = R[HI]; negative = true; }
+  if (signed && bHi < 0) { addc(~bLo, ~bHi, 1, 0, 0, true); bLo = R[LO]; bHi = R[HI]; negative = !negative; }
+  const a = (aHi >>> 0) * TWO32 + (aLo >>> 0), b = (bHi >>> 0) * TWO32 + (bLo >>> 0);
+  let qLo: number, qHi: number;
+  if (a < EXACT && b < EXACT) {
+    const q = Math.floor(a / b);
+    qLo = q >>> 0;
+    qHi = Math.floor(q / TWO32);
+  } else {
+    qLo = 0; qHi = 0;
+    let rLo = 0, rHi = 0;
+    for (let i = 63; i >= 0; i--) {
+      rHi = (rHi << 1) | (rLo >>> 31);
+      rLo = (rLo << 1) | ((i >= 32 ? aHi >>> (i - 32) : aLo >>> i) & 1);
+      // r >= b (unsigned)?
+      if ((rHi >>> 0) > (bHi >>> 0) || ((rHi >>> 0) === (bHi >>> 0) && (rLo >>> 0) >= (bLo >>> 0))) {
+        addc(rLo, rHi, ~bLo, ~bHi, 1, true);
+        rLo = R[LO]; rHi = R[HI];
+        if (i >= 32) qHi |= 1 << (i - 32);
+        else qLo |= 1 << i;
+      }
+    }
+  }
+  if (negative) { addc(~qLo, ~qHi, 1, 0, 0, true); return; }
+  R[LO] = qLo | 0;
+  R[HI] = qHi | 0;
 }
 
 /** Whether condition `cond` (Cond) holds for the flags nzcv. */

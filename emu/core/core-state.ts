@@ -7,6 +7,13 @@ import { NUM_REGS } from '../../isa/instructions.ts';
 export enum S {
   PC = 0,
   STATUS,
+  /** TPIDR_EL0, the EL0 thread pointer (MRS/MSR; the runtime keeps its thread pointer and
+   * errno there): value halves and the dependency and pick views of the value (MSR keeps the
+   * views of the register it copies, MRS hands them on). The one place this register lives. */
+  TPIDR_LO,
+  TPIDR_HI,
+  TPIDR_V,
+  TPIDR_P,
   NZCV,
   FLAGS_V,
   FLAGS_P,
@@ -56,6 +63,7 @@ export enum S {
  * are appended with final timestamps, and pruning waits until no promise is outstanding.
  */
 export const TIMESTAMP_SLOTS: readonly S[] = [
+  S.TPIDR_V, S.TPIDR_P,
   S.FLAGS_V, S.FLAGS_P, S.V_RO, S.V_RO_LD, S.V_WO, S.V_RN, S.V_WN, S.V_CAP, S.V_REL, S.XCL_V, S.XCL_TS,
 ];
 

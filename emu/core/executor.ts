@@ -10,6 +10,7 @@ import type { MessageLog } from '../memory/message-log.ts';
 import * as mm from '../model/memory-model.ts';
 import type { TrialParams } from '../model/params.ts';
 import * as arith from './arith.ts';
+import * as bits from './bits.ts';
 import * as cs from './core-state.ts';
 import type { CoreState } from './core-state.ts';
 import * as phase from './phase.ts';
@@ -18,7 +19,8 @@ import { RmwAccess } from './rmw.ts';
 // Module-local aliases of imported bindings (see access.ts).
 const { Barrier, EXTEND_MASK, EXTEND_SHIFT, Extend, F, FLAG_EXTEND, FLAG_IMM2, FLAG_SF, INSN_WORDS, Op, SHAMT_MASK, SHAMT_SHIFT, SHTYPE_MASK, SHTYPE_SHIFT, Shift } = isa;
 const { barrierKind } = mm;
-const { addc, condHolds, max, mul64, shift, R, LO, HI, NZCV } = arith;
+const { addc, condHolds, divide, max, mul64, mulHigh, shift, R, LO, HI, NZCV } = arith;
+const { bitfield, countLeadingSigns, countLeadingZeros, extract, reverseBits, reverseBytes, BFM, SBFM, UBFM, REV_ALL, REV_HALVES, REV_WORDS } = bits;
 const { S, Status, fullBarrier, raiseFloors } = cs;
 const { Mode, Step } = phase;
 type Step = phase.Step;
@@ -130,7 +132,7 @@ export class Executor extends RmwAccess {
         }
         break;
       }
-      case Op.LSL: case Op.LSR: case Op.ASR: {
+      case Op.LSL: case Op.LSR: case Op.ASR: case Op.ROR: {
         let amt: number, v = c.regV[rn], p = c.regP[rn];
         if ((flags & FLAG_IMM2) !== 0) amt = code[b + F.IMM_LO];
         else {
@@ -139,7 +141,7 @@ export class Executor extends RmwAccess {
           v = max(v, c.regV[m]);
           p = max(p, c.regP[m]);
         }
-        shift(c.regLo[rn], c.regHi[rn], op === Op.LSL ? Shift.LSL : op === Op.LSR ? Shift.LSR : Shift.ASR, amt, sf);
+        shift(c.regLo[rn], c.regHi[rn], op === Op.LSL ? Shift.LSL : op === Op.LSR ? Shift.LSR : op === Op.ASR ? Shift.ASR : Shift.ROR, amt, sf);
         this.setReg(c, rt, R[LO], R[HI], v, p);
         break;
       }
@@ -149,6 +151,100 @@ export class Executor extends RmwAccess {
         this.setReg(c, rt, R[LO], sf ? R[HI] : 0, max(c.regV[rn], c.regV[m]), max(c.regP[rn], c.regP[m]));
         break;
       }
+      case Op.MADD: case Op.MSUB: case Op.SMADDL: case Op.SMSUBL: case Op.UMADDL: case Op.UMSUBL: {
+        const m = code[b + F.RM], a = code[b + F.EXTRA];
+        let nLo = c.regLo[rn], nHi = c.regHi[rn], mLo = c.regLo[m], mHi = c.regHi[m];
+        if (op === Op.SMADDL || op === Op.SMSUBL) { nHi = nLo >> 31; mHi = mLo >> 31; }
+        else if (op === Op.UMADDL || op === Op.UMSUBL) { nHi = 0; mHi = 0; }
+        mul64(nLo, nHi, mLo, mHi);
+        const sub = op === Op.MSUB || op === Op.SMSUBL || op === Op.UMSUBL;
+        addc(c.regLo[a], c.regHi[a], sub ? ~R[LO] : R[LO], sub ? ~R[HI] : R[HI], sub ? 1 : 0, sf);
+        this.setReg(c, rt, R[LO], R[HI], max(max(c.regV[rn], c.regV[m]), c.regV[a]), max(max(c.regP[rn], c.regP[m]), c.regP[a]));
+        break;
+      }
+      case Op.SMULH: case Op.UMULH: case Op.SDIV: case Op.UDIV: {
+        const m = code[b + F.RM];
+        if (op === Op.SMULH || op === Op.UMULH) mulHigh(c.regLo[rn], c.regHi[rn], c.regLo[m], c.regHi[m], op === Op.SMULH);
+        else divide(c.regLo[rn], c.regHi[rn], c.regLo[m], c.regHi[m], op === Op.SDIV, sf);
+        this.setReg(c, rt, R[LO], R[HI], max(c.regV[rn], c.regV[m]), max(c.regP[rn], c.regP[m]));
+        break;
+      }
+      case Op.UBFM: case Op.SBFM: case Op.BFM: {
+        const kind = op === Op.UBFM ? UBFM : op === Op.SBFM ? SBFM : BFM;
+        bitfield(kind, c.regLo[rn], c.regHi[rn], c.regLo[rt], c.regHi[rt], code[b + F.IMM_LO], code[b + F.IMM_HI], sf);
+        let v = c.regV[rn], p = c.regP[rn];
+        if (op === Op.BFM) { v = max(v, c.regV[rt]); p = max(p, c.regP[rt]); }
+        this.setReg(c, rt, R[LO], R[HI], v, p);
+        break;
+      }
+      case Op.EXTR: {
+        const m = code[b + F.RM];
+        extract(c.regLo[rn], c.regHi[rn], c.regLo[m], c.regHi[m], code[b + F.IMM_LO], sf);
+        this.setReg(c, rt, R[LO], R[HI], max(c.regV[rn], c.regV[m]), max(c.regP[rn], c.regP[m]));
+        break;
+      }
+      case Op.BIC: case Op.BICS: case Op.ORN: case Op.EON: {
+        this.operand2(c, b, flags, sf);
+        const mLo = ~R[LO], mHi = ~R[HI];
+        let lo: number, hi: number;
+        if (op === Op.ORN) { lo = c.regLo[rn] | mLo; hi = c.regHi[rn] | mHi; }
+        else if (op === Op.EON) { lo = c.regLo[rn] ^ mLo; hi = c.regHi[rn] ^ mHi; }
+        else { lo = c.regLo[rn] & mLo; hi = c.regHi[rn] & mHi; }
+        if (!sf) hi = 0;
+        const v = max(c.regV[rn], this.op2V), p = max(c.regP[rn], this.op2P);
+        this.setReg(c, rt, lo, hi, v, p);
+        if (op === Op.BICS) this.setFlags(c, (((sf ? hi : lo) >>> 31) << 3) | ((lo | hi) === 0 ? 4 : 0), v, p);
+        break;
+      }
+      case Op.ADC: case Op.ADCS: case Op.SBC: case Op.SBCS: {
+        this.operand2(c, b, flags, sf);
+        const sub = op === Op.SBC || op === Op.SBCS;
+        const carry = (st[S.NZCV] >> 1) & 1;
+        addc(c.regLo[rn], c.regHi[rn], sub ? ~R[LO] : R[LO], sub ? ~R[HI] : R[HI], carry, sf);
+        // The carry flag is data: its views join the operands'.
+        const v = max(max(c.regV[rn], this.op2V), st[S.FLAGS_V]), p = max(max(c.regP[rn], this.op2P), st[S.FLAGS_P]);
+        this.setReg(c, rt, R[LO], R[HI], v, p);
+        if (op === Op.ADCS || op === Op.SBCS) this.setFlags(c, R[NZCV], v, p);
+        break;
+      }
+      case Op.CCMP: case Op.CCMN: {
+        // The flags become either the comparison's (data from the operands) or the immediate:
+        // which one is chosen by the old flags, a pick like CSEL's.
+        const fPlus = max(st[S.FLAGS_V], st[S.FLAGS_P]);
+        if (condHolds(st[S.NZCV], code[b + F.EXTRA])) {
+          // The immediate form's 5-bit immediate is IMM_LO alone (IMM_HI holds the nzcv).
+          if ((flags & FLAG_IMM2) !== 0) { R[LO] = code[b + F.IMM_LO]; R[HI] = 0; this.op2V = 0; this.op2P = 0; }
+          else this.operand2(c, b, flags, sf);
+          const neg = op === Op.CCMP;
+          addc(c.regLo[rn], c.regHi[rn], neg ? ~R[LO] : R[LO], neg ? ~R[HI] : R[HI], neg ? 1 : 0, sf);
+          this.setFlags(c, R[NZCV], max(c.regV[rn], this.op2V), max(max(c.regP[rn], this.op2P), fPlus));
+        } else {
+          this.setFlags(c, code[b + F.IMM_HI] & 0xf, 0, fPlus);
+        }
+        break;
+      }
+      case Op.CLZ: case Op.CLS: case Op.RBIT: case Op.REV: case Op.REV16: case Op.REV32: {
+        const lo = c.regLo[rn], hi = c.regHi[rn];
+        if (op === Op.CLZ || op === Op.CLS) {
+          R[LO] = op === Op.CLZ ? countLeadingZeros(lo, hi, sf) : countLeadingSigns(lo, hi, sf);
+          R[HI] = 0;
+        } else if (op === Op.RBIT) reverseBits(lo, hi, sf);
+        else reverseBytes(op === Op.REV ? REV_ALL : op === Op.REV16 ? REV_HALVES : REV_WORDS, lo, hi, sf);
+        this.setReg(c, rt, R[LO], R[HI], c.regV[rn], c.regP[rn]);
+        break;
+      }
+      case Op.MRS:
+        this.setReg(c, rt, st[S.TPIDR_LO], st[S.TPIDR_HI], st[S.TPIDR_V], st[S.TPIDR_P]);
+        break;
+      case Op.MSR:
+        st[S.TPIDR_LO] = c.regLo[rt];
+        st[S.TPIDR_HI] = c.regHi[rt];
+        st[S.TPIDR_V] = c.regV[rt];
+        st[S.TPIDR_P] = c.regP[rt];
+        break;
+      case Op.TRAP:
+        if (code[b + F.EXTRA] === 2) return this.fail('branch to address 0: a call through a null function pointer', c);
+        return this.fail(`trap: '${code[b + F.EXTRA] === 0 ? 'brk' : 'udf'} #${code[b + F.IMM_LO]}' executed (a __builtin_trap or a failed check)`, c);
       case Op.CSEL: case Op.CSINC: case Op.CSINV: case Op.CSNEG: {
         const m = code[b + F.RM];
         const fv = st[S.FLAGS_V], fp = st[S.FLAGS_P];
@@ -189,12 +285,15 @@ export class Executor extends RmwAccess {
         st[S.PC] = taken ? code[b + F.IMM_LO] : pc + 1;
         return this.stepped(c, pc);
       }
-      case Op.BR: case Op.RET: {
+      case Op.BR: case Op.BLR: case Op.RET: {
         st[S.V_CAP] = max(st[S.V_CAP], max(c.regV[rn], c.regP[rn]));
         const target = c.regLo[rn];
         if (c.regHi[rn] !== 0 || target < 0 || target * INSN_WORDS >= code.length) {
-          return this.fail(`branch to a non-code address 0x${(c.regLo[rn] >>> 0).toString(16)}`, c);
+          return this.fail(`branch to a non-code address 0x${(c.regHi[rn] !== 0 ? (c.regHi[rn] >>> 0).toString(16) + (c.regLo[rn] >>> 0).toString(16).padStart(8, '0') : (c.regLo[rn] >>> 0).toString(16))} (code addresses are instruction indices: asm/README.md)`, c);
         }
+        // The linker's null guard (a trap at pc 0): the error is the branch's, at its line.
+        if (target === 0 && code[F.OP] === Op.TRAP && code[F.EXTRA] === 2) return this.fail('branch to address 0: a call through a null function pointer', c);
+        if (op === Op.BLR) this.setReg(c, 30, pc + 1, 0, 0, 0);
         st[S.PC] = target;
         return this.stepped(c, pc);
       }

@@ -8,7 +8,7 @@
 //       count). Then every message a read may still take has its location's newest value
 //       (older values were overwritten more than K epochs ago, beyond the horizon), so every
 //       read is determined by the core's registers;
-//   (2) its architectural state (pc, register values, flags, exclusive monitor) at this epoch
+//   (2) its architectural state (pc, register values, flags, exclusive monitor, TPIDR_EL0) at this epoch
 //       boundary equals its state at an earlier boundary of the same quiet period, after it
 //       executed at least one instruction, with no
 //       store-exclusive, atomic or effectful system call in between (those may write or
@@ -142,7 +142,7 @@ export class HangDetector {
 
   private fingerprint(c: CoreState): string {
     const st = c.s;
-    const parts: number[] = [st[S.PC], st[S.NZCV], st[S.XCL_LOC] >= 0 ? st[S.XCL_ADDR] : -1, st[S.EFFECTS]];
+    const parts: number[] = [st[S.PC], st[S.NZCV], st[S.XCL_LOC] >= 0 ? st[S.XCL_ADDR] : -1, st[S.EFFECTS], st[S.TPIDR_LO], st[S.TPIDR_HI]];
     for (let r = 0; r < c.regLo.length; r++) parts.push(c.regLo[r], c.regHi[r]);
     return parts.join(',');
   }
