@@ -38,13 +38,21 @@ export function fmix32(h: number): number {
 
 /** Hash of a key tuple (each element an int32), seeded by `salt`. */
 export function hashKey(salt: number, a: number, b: number, c: number, d: number, e: number): number {
+  return hashTail(hashHead(salt, a, b), c, d, e);
+}
+
+// hashKey in two halves: a stream re-keyed many times per trial (per core and epoch) keeps the
+// head of (seed, attempt), which changes once per trial, and hashes only the tail.
+function hashHead(salt: number, a: number, b: number): number {
   let h = fmix32(salt ^ 0x9e3779b9);
   h = fmix32(h ^ Math.imul(a | 0, 0xcc9e2d51));
-  h = fmix32(h ^ Math.imul(b | 0, 0x1b873593));
+  return fmix32(h ^ Math.imul(b | 0, 0x1b873593));
+}
+
+function hashTail(h: number, c: number, d: number, e: number): number {
   h = fmix32(h ^ Math.imul(c | 0, 0xe6546b64));
   h = fmix32(h ^ Math.imul(d | 0, 0x85ebca6b));
-  h = fmix32(h ^ Math.imul(e | 0, 0xc2b2ae35));
-  return h;
+  return fmix32(h ^ Math.imul(e | 0, 0xc2b2ae35));
 }
 
 /** A keyed xoroshiro128+ stream that can be re-keyed in place. */
@@ -55,11 +63,19 @@ export class Stream implements Rng {
   private s1hi = 0;
   private s1lo = 0;
 
+  // The key head of the last (seed, attempt) (see hashHead); seed -1 is never a seed.
+  private headSeed = -1;
+  private headAttempt = 0;
+  private head = 0;
+
   /** Re-keys the stream to (seed, attempt, core, epoch, purpose). Seeds are integers in [0, 2^53). */
   reset(seed: number, attempt: number, core: number, epoch: number, purpose: Purpose): this {
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / 4294967296) >>> 0;
-    const h = hashKey(lo, hi, attempt, core, epoch, purpose);
+    if (seed !== this.headSeed || attempt !== this.headAttempt) {
+      this.head = hashHead(seed >>> 0, Math.floor(seed / 4294967296) >>> 0, attempt);
+      this.headSeed = seed;
+      this.headAttempt = attempt;
+    }
+    const h = hashTail(this.head, core, epoch, purpose);
     // Expand one well-mixed key into the 128-bit state (never all zero).
     this.setState(fmix32(h ^ 0x243f6a88), fmix32(h + 0x85a308d3), fmix32(h ^ 0x13198a2e), fmix32(h + 0x03707344) | 1);
     return this;
