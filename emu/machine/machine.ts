@@ -10,7 +10,6 @@
 // Every random choice comes from a stream keyed by (seed, attempt, core, epoch, purpose), so
 // the run phase of a core is a pure function of its state, the frozen log and its streams:
 // running cores one after another or in parallel workers gives the same trace.
-import { createHash } from 'node:crypto';
 import { MAX_CORE_LOCATIONS, MAX_CORES, type Program } from '../../isa/program.ts';
 import * as cs from '../core/core-state.ts';
 import { CoreState } from '../core/core-state.ts';
@@ -26,6 +25,7 @@ import { HangDetector } from './hang-detector.ts';
 import { Kernel, type KernelHost } from './kernel.ts';
 import { Pruner } from './pruning.ts';
 import { Boundary, runCorePhase } from './run-phase.ts';
+import { TraceState } from './trace-hash.ts';
 
 const { S, Status, TIMESTAMP_SLOTS, XCL_LANE_SLOTS } = cs; // local aliases: see emu/core/access.ts
 
@@ -94,6 +94,8 @@ export class Machine implements KernelHost {
   private finalTs: Int32Array[];
   private readonly remapped: Int32Array;
   private remapStamp = 0;
+  /** Pruning renumbers the kernel's views too (one closure per machine, not one per epoch). */
+  private readonly remapKernelViews = (map: (v: number) => number): void => this.kernel.remapViews(map);
 
   constructor(program: Program, params: TrialParams, opts: MachineOptions = {}) {
     checkLimits(program);
@@ -166,7 +168,7 @@ export class Machine implements KernelHost {
       this.hang.endEpoch(e, this.kernel.changes, p.fairnessEpochs, p.readableSpins && this.steps >= SPIN_PROOF_STEPS);
       const observer = exec.observer;
       if (observer === null || !observer.keepsLog) {
-        if (this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, (map) => this.kernel.remapViews(map))) observer?.renumbered();
+        if (this.pruner.maybePrune(this.log, cores, e, p.fairnessEpochs, this.remapKernelViews)) observer?.renumbered();
       }
       let live = 0;
       for (let c = 0; c < cores.length; c++) {
@@ -212,11 +214,15 @@ export class Machine implements KernelHost {
       if (this.finalTs[c].length < len) this.finalTs[c] = new Int32Array(len * 2);
     }
     if (total === 0) return Step.OK;
-    const rng = this.rng.reset(this.seed, this.attempt, -1, e, Purpose.MERGE);
+    // With one writer the interleaving is that core's order whatever the draws, and nothing
+    // else reads the merge stream (the boundary ops re-key it): draw nothing.
+    let writers = 0;
+    for (let c = 0; c < cores.length; c++) if (this.remaining[c] !== 0) writers++;
+    const rng = writers > 1 ? this.rng.reset(this.seed, this.attempt, -1, e, Purpose.MERGE) : null;
     const log = this.log;
     for (let left = total; left > 0; left--) {
       // Weighted by what is left: every interleaving that keeps each core's order is possible.
-      let x = below(rng, left);
+      let x = rng !== null ? below(rng, left) : 0;
       let c = 0;
       while (x >= this.remaining[c]) x -= this.remaining[c++];
       const buf = this.bufs[c];
@@ -279,7 +285,8 @@ export class Machine implements KernelHost {
     let k = 0;
     for (let c = 0; c < cores.length; c++) if (this.boundary[c] !== Boundary.NONE) this.order[k++] = c;
     if (k === 0) return Step.OK;
-    const rng = this.rng.reset(this.seed, this.attempt, -1, e, Purpose.BOUNDARY_ORDER);
+    // One op: no order to draw, and the stream is re-keyed for the op below.
+    const rng = k > 1 ? this.rng.reset(this.seed, this.attempt, -1, e, Purpose.BOUNDARY_ORDER) : this.rng;
     for (let i = k - 1; i > 0; i--) {
       const j = below(rng, i + 1);
       const t = this.order[i];
@@ -324,19 +331,15 @@ export class Machine implements KernelHost {
     return this.log.newestBytes(loc);
   }
 
+  /** What the trial's traceHash covers, copied out of the machine (trace-hash.ts). */
+  traceState(verdict: Verdict): TraceState {
+    return new TraceState(this.log, this.attempt, this.epoch, this.cores, verdict);
+  }
+
   /** A stable hash of everything the trial did: every message appended, in order (rolling,
    * so it survives pruning), each core's final registers and state, the verdict. */
   traceHash(verdict: Verdict): string {
-    const h = createHash('sha256');
-    const head = new Int32Array([this.log.hashA, this.log.hashB, this.log.appended, this.attempt, this.epoch]);
-    h.update(new Uint8Array(head.buffer));
-    for (const c of this.cores) {
-      h.update(new Uint8Array(c.regLo.slice().buffer));
-      h.update(new Uint8Array(c.regHi.slice().buffer));
-      h.update(`${c.s[S.PC]}:${c.s[S.STATUS]}:${c.s[S.STEPS]}:${c.s[S.NZCV]};`);
-    }
-    h.update(verdict);
-    return h.digest('hex').slice(0, 16);
+    return this.traceState(verdict).hash();
   }
 }
 

@@ -23,6 +23,9 @@ export function runTrial(machine: Machine, seed: number, paramsFor: ParamsFor): 
     machine.reset(seed, attempt, params);
     const out = machine.run();
     if (out.verdict !== 'abort' || attempt + 1 >= params.maxAttempts) {
+      // traceHash is an own enumerable getter: spreads, JSON and structured clones see the
+      // value, and its sha256 is computed only if something reads it (trace-hash.ts).
+      const trace = machine.traceState(out.verdict);
       return {
         verdict: out.verdict,
         error: out.error,
@@ -30,7 +33,9 @@ export function runTrial(machine: Machine, seed: number, paramsFor: ParamsFor): 
         attempts: attempt,
         epochs: out.epochs,
         steps: out.steps,
-        traceHash: machine.traceHash(out.verdict),
+        get traceHash() {
+          return trace.hash();
+        },
       };
     }
     attempt++;
