@@ -60,8 +60,12 @@ const HANG_EVERYWHERE = { 'armv8-llsc': 'hang', 'armv8-lse': 'hang', 'x86-tso': 
 const HANG_ON_LLSC = { 'armv8-llsc': 'hang', 'armv8-lse': 'none', 'x86-tso': 'none' } as const;
 const NO_HANG = { 'armv8-llsc': 'none', 'armv8-lse': 'none', 'x86-tso': 'none' } as const;
 
+/** This folder, where the programs' sources are: also when this module runs from the build
+ * (dist/programs/catalog.js, bin/build.mjs), which holds modules only. */
+const PROGRAMS_DIR = new URL(import.meta.url.endsWith('.ts') ? './' : '../../programs/', import.meta.url);
+
 function entry(name: string, cores: number, expected: ProgramEntry['expected'], description: string, hangMeaning: string): ProgramEntry {
-  const file = fileURLToPath(new URL(`./${name}.s`, import.meta.url));
+  const file = fileURLToPath(new URL(`./${name}.s`, PROGRAMS_DIR));
   return { name, file, cores, description, hangMeaning, expected };
 }
 

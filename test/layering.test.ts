@@ -16,7 +16,7 @@ describe('layering', () => {
     expect(edges.length).toBeGreaterThan(150);
     // Multi-line, type-only, dynamic imports and worker entries are all seen.
     expect(edges.some((e) => e.from === 'bin/hangar.mjs' && e.to === 'cli/main.ts')).toBe(true);
-    expect(edges.some((e) => e.kind === 'worker' && e.to === 'emu/threads/ts-worker.mjs')).toBe(true);
+    expect(edges.some((e) => e.kind === 'worker' && e.to === 'emu/threads/worker-entry.mjs')).toBe(true);
   });
 
   it('every module is in a layer and imports no higher layer', () => {

@@ -90,7 +90,7 @@ export class TrialPool {
   }
 
   private spawn(id: number): Slot {
-    const worker = new Worker(new URL('../../emu/threads/ts-worker.mjs', import.meta.url), {
+    const worker = new Worker(new URL('../../emu/threads/worker-entry.mjs', import.meta.url), {
       workerData: { entry: new URL('./trial-worker.ts', import.meta.url).href },
       resourceLimits: this.limits,
     });

@@ -3,7 +3,8 @@
 // a core worker dies (throws outside the run phase, exits, runs out of memory) it records the
 // death in the control array, posts the cause on the fail port and wakes the coordinator, which
 // then ends the run with an `error` verdict instead of waiting forever.
-// Plain JavaScript: it needs no TypeScript loader and starts in a few milliseconds.
+// Plain JavaScript: it needs no TypeScript loader and starts in a few milliseconds; its
+// workers start through worker-entry.mjs (the sources through tsx, the build directly).
 import { Worker, workerData, parentPort } from 'node:worker_threads';
 
 const { ctl, slots, workers, failPort, resourceLimits, entry } = workerData;
@@ -15,7 +16,7 @@ function describe(err) {
 }
 
 workers.forEach(({ control, sync }, w) => {
-  const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
+  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
     workerData: { entry, w, ctl, slots, control, sync },
     transferList: [control, sync],
     resourceLimits,

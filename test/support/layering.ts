@@ -41,7 +41,7 @@ export function references(text: string): Array<{ spec: string; kind: Edge['kind
   return out.filter((r) => r.spec.startsWith('./') || r.spec.startsWith('../'));
 }
 
-/** Every .ts / .mjs file of the project outside test/ and node_modules, relative to root. */
+/** Every .ts / .mjs file of the project outside test/, node_modules and the build (dist/), relative to root. */
 export function sourceFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -49,7 +49,7 @@ export function sourceFiles(root: string): string[] {
       if (e === 'node_modules' || e.startsWith('.')) continue;
       const p = join(dir, e);
       const rel = relative(root, p);
-      if (rel === 'test') continue;
+      if (rel === 'test' || rel === 'dist' || rel.startsWith('dist.')) continue;
       if (statSync(p).isDirectory()) walk(p);
       else if (/\.(ts|mjs)$/.test(e)) out.push(rel);
     }
