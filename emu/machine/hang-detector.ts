@@ -32,6 +32,7 @@
 import * as cs from '../core/core-state.ts';
 import type { CoreState } from '../core/core-state.ts';
 import type { MessageLog } from '../memory/message-log.ts';
+import { StateSet } from './state-set.ts';
 
 const { L_COH, S, Status } = cs; // local aliases: see emu/core/access.ts
 
@@ -50,21 +51,23 @@ export class HangDetector {
   /** Epoch of the last value-changing event. */
   private lastChange = 0;
   private kernelChanges = 0;
-  /** Per core: architectural states seen at epoch boundaries of the current quiet period. */
-  private seen: Array<Map<string, number>> = [];
-  private spinning: boolean[] = [];
+  /** Per core: architectural states seen at epoch boundaries of the current quiet period
+   * (at most MAX_STATES: a new state beyond them starts the set over). */
+  private readonly seen: StateSet[];
+  private readonly spinning: boolean[];
 
   /** It watches these cores and this log (the machine's). */
   constructor(cores: readonly CoreState[], log: MessageLog) {
     this.cores = cores;
     this.log = log;
+    this.seen = cores.map((c) => new StateSet(c.regLo.length, MAX_STATES));
+    this.spinning = cores.map(() => false);
   }
 
   reset(): void {
     this.lastChange = 0;
     this.kernelChanges = 0;
-    this.seen = this.cores.map(() => new Map<string, number>());
-    this.spinning = this.cores.map(() => false);
+    for (let c = 0; c < this.cores.length; c++) this.forget(c);
   }
 
   /** Message t was appended to loc in epoch e: a value change if a byte it writes differs
@@ -94,18 +97,16 @@ export class HangDetector {
         this.forget(c);
         continue;
       }
+      // A spinning core stays spinning until it is forgotten (above, or when the period ends,
+      // which forgets every state), so its later states need not be looked up or recorded.
+      if (this.spinning[c]) continue;
       // The same state after at least one more instruction: a cycle (an idle epoch proves
-      // nothing, the core simply did not run).
-      const key = this.fingerprint(core);
-      const steps = core.s[S.STEPS];
-      const before = this.seen[c].get(key);
-      if (before !== undefined && before < steps) this.spinning[c] = true;
-      else if (before === undefined) {
-        // A long quiet period of a core that never repeats: start over (a shorter cycle is
-        // still found; memory stays bounded).
-        if (this.seen[c].size >= MAX_STATES) this.seen[c].clear();
-        this.seen[c].set(key, steps);
-      }
+      // nothing, the core simply did not run). State: pc, flags, exclusive monitor's address,
+      // effects count, TPIDR, registers (StateSet). A long quiet period of a core that never
+      // repeats starts the set over at MAX_STATES states (a shorter cycle is still found;
+      // memory stays bounded).
+      const seen = this.seen[c];
+      if (seen.seen(core) && seen.firstSteps < core.s[S.STEPS]) this.spinning[c] = true;
     }
   }
 
@@ -138,13 +139,6 @@ export class HangDetector {
       }
     }
     return true;
-  }
-
-  private fingerprint(c: CoreState): string {
-    const st = c.s;
-    const parts: number[] = [st[S.PC], st[S.NZCV], st[S.XCL_LOC] >= 0 ? st[S.XCL_ADDR] : -1, st[S.EFFECTS], st[S.TPIDR_LO], st[S.TPIDR_HI]];
-    for (let r = 0; r < c.regLo.length; r++) parts.push(c.regLo[r], c.regHi[r]);
-    return parts.join(',');
   }
 
   isHung(): boolean {
