@@ -1,24 +1,23 @@
 // `npm run bench:engine [-- --quick] [-- --json]`: how fast the engine is, in one process:
 //   1. emulated instructions per second on a long two-core loop of loads and stores, without
-//      and with an LDAXR/STLXR read-modify-write per iteration (run inline, programParams, a
-//      large step budget), and on a split-word loop (two cores on disjoint byte and halfword
-//      fields of one word, reading it whole: the mixed-size path);
+//      and with an LDAXR/STLXR read-modify-write per iteration, and on a register-only loop
+//      (run inline, programParams, a large step budget), each beside the ceiling: a bare
+//      dispatch loop (bare-dispatch.ts) over the same code and instruction count; and a
+//      split-word loop (two cores on disjoint byte and halfword fields of one word, reading it
+//      whole: the mixed-size path), without a ceiling;
 //   2. litmus trials per second over hangar's corpus (programs/litmus) and, when present, the
 //      reference corpus ../shared/litmus (HANGAR_SHARED_LITMUS overrides the path);
-//   3. the ceiling: a bare dispatch loop (a switch over the same Int32Array of encoded
-//      instructions, no memory model, no scheduler) over the same instruction count.
-// Figures depend on the machine and its load; README.md "Engine speed" records one run.
-import Benchmark from 'benchmark';
+//   3. what users feel (user-speed.ts): campaign speed per program and target, time to first
+//      hang per cell expected to hang, start-up of the CLI.
+// Figures depend on the machine and its load; README.md "Engine speed" records runs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import * as isa from '../isa/instructions.ts';
-import { DATA_BASE } from '../isa/program.ts';
-import { assemble, defaultModel, litmusParamsFor, Machine, MODELS, programParams, readLitmus, runTrial, trialSeed, type ParamsFor, type Program } from '../index.ts';
+import { assemble, defaultModel, litmusParamsFor, Machine, MODELS, programParams, readLitmus, runTrial, trialSeed, type ParamsFor } from '../index.ts';
+import { bareDispatch } from './bare-dispatch.ts';
 import { machineInfo } from './main.ts';
-
-const { F, INSN_WORDS, Op, REG_ZR, FLAG_IMM2, FLAG_SF } = isa; // local aliases (see emu/core/access.ts)
+import { campaignSpeed, startUp, timeToFirstHang, type UserFigure } from './user-speed.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -98,102 +97,109 @@ _start:
 `;
 }
 
-interface Figure {
-  what: string;
-  opsPerSec: number;
+/** A register-only loop (a xorshift step and a multiply-accumulate per iteration), one store at the end: straight-line ALU code, what block translation is for. */
+export function registerLoopSource(iters: number): string {
+  return `
+    .cores 2
+    .stack 0
+    .data
+    .align 6
+out0:   .quad 0
+    .align 6
+out1:   .quad 0
+    .text
+_start:
+    ldr x1, =out0
+    cbz x0, 1f
+    ldr x1, =out1
+1:  movz x4, #${iters & 0xffff}
+    movk x4, #${(iters >>> 16) & 0xffff}, lsl #16
+    mov x5, #1
+    mov x6, #0
+2:  lsl x7, x5, #13
+    eor x5, x5, x7
+    lsr x7, x5, #7
+    eor x5, x5, x7
+    lsl x7, x5, #17
+    eor x5, x5, x7
+    add x6, x6, x5
+    mul x8, x6, x5
+    orr x6, x6, x8
+    subs x4, x4, #1
+    b.ne 2b
+    str x6, [x1]
+    mov x0, #0
+    mov x8, #93
+    svc #0
+`;
+}
+
+interface Figure extends UserFigure {
   rmePercent: number;
   samples: number;
-  /** Emulated (or dispatched) instructions per op, and per second. */
+  /** Emulated (or dispatched) instructions per op. */
   instrPerOp: number;
   instrPerSec: number;
 }
 
-function bench(name: string, fn: () => void, quick: boolean): { hz: number; rme: number; samples: number } {
-  fn(); // warm-up
-  const b = new Benchmark(name, fn, quick ? { maxTime: 1, minSamples: 5 } : { maxTime: 4, minSamples: 10 });
-  b.run();
-  if (b.error) throw b.error as Error;
-  return { hz: b.hz, rme: b.stats.rme, samples: b.stats.sample.length };
+/**
+ * Calls `round` once to warm up, then repeatedly for about `seconds` (at least 5 times): the
+ * seconds each call took. A round is a fixed piece of work (e.g. one trial of each of four
+ * seeds), so every sample measures the same thing.
+ */
+function sample(round: () => void, seconds: number): number[] {
+  round();
+  const out: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (out.length < 5 || performance.now() < end) {
+    const t0 = performance.now();
+    round();
+    out.push((performance.now() - t0) / 1000);
+  }
+  return out;
 }
 
-/** Emulated instructions per second on the long loop (or the split-word loop). */
-function loopFigure(iters: number, rmw: boolean, quick: boolean, split = false): Figure & { attempts: number; verdict: string } {
-  const program = assemble(split ? splitWordSource(iters) : loopSource(iters, rmw), { file: `engine-loop${rmw ? '-rmw' : ''}${split ? '-split' : ''}.s` });
+/** ops/s from per-round times: ops per round over the mean round, with the 95% relative margin of error. */
+function rate(times: number[], opsPerRound: number): { opsPerSec: number; rmePercent: number } {
+  const n = times.length;
+  const mean = times.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  return { opsPerSec: opsPerRound / mean, rmePercent: (100 * 1.96 * sd) / Math.sqrt(n) / mean };
+}
+
+const LOOP_SEEDS = 4;
+
+/** Emulated instructions per second on a loop: one round = one trial of each of LOOP_SEEDS seeds. */
+function loopFigure(what: string, source: string, iters: number, seconds: number): Figure & { verdict: string } {
+  const program = assemble(source, { file: 'engine-loop.s' });
   // Promises off: in a long loop whose stores depend on a shared value, a promise attempt
   // sooner or later becomes unfulfillable and restarts the trial (the RMW loop of 2000
   // iterations aborts after 16 attempts for most seeds), and the restarts' instructions are
   // not counted. Everything else is programParams as campaigns use it.
-  const paramsFor: ParamsFor = (s, a) => ({ ...programParams(MODELS.armv8, s, a, 4 * iters * 12 + 10_000), pPromise: 0 });
+  const paramsFor: ParamsFor = (s, a) => ({ ...programParams(MODELS.armv8, s, a, 4 * iters * 24 + 10_000), pPromise: 0 });
   const m = new Machine(program, paramsFor(0, 0));
-  let steps = 0, trials = 0, attempts = 0, verdict = 'ok';
-  let seed = 0;
-  const s = bench(`loop${rmw ? '+rmw' : ''}`, () => {
-    const r = runTrial(m, trialSeed(3, seed++ & 3), paramsFor);
-    steps += r.steps;
-    attempts += r.attempts;
-    trials++;
-    if (r.verdict !== 'ok') verdict = r.verdict;
-  }, quick);
-  const per = steps / trials;
-  const what = split ? 'split-word loop: byte and halfword fields of one word (mixed sizes)' : `long loop, loads/stores${rmw ? ' + LDAXR/STLXR RMW' : ''} (2 cores, armv8, no promises)`;
-  return { what, opsPerSec: s.hz, rmePercent: s.rme, samples: s.samples, instrPerOp: per, instrPerSec: s.hz * per, attempts, verdict };
-}
-
-/**
- * The ceiling: a switch over the program's Int32Array, registers in typed arrays, memory a
- * plain array of words, no views, no log, no scheduler. It runs core 0's code for `count`
- * instructions (restarting at the entry when the code exits), with a minimal effect for each
- * op the loop uses (32-bit arithmetic, word loads and stores, the loop's branches).
- */
-export function bareDispatch(p: Program, count: number): number {
-  const code = p.code;
-  const regLo = new Int32Array(isa.NUM_REGS);
-  const regHi = new Int32Array(isa.NUM_REGS);
-  const mem = new Int32Array(p.initLo.length * 2);
-  const entry = p.threads[0].entry;
-  let pc = entry, nzcv = 0, n = 0;
-  while (n < count) {
-    const b = pc * INSN_WORDS;
-    const rt = code[b + F.RT], rn = code[b + F.RN], flags = code[b + F.FLAGS];
-    n++;
-    switch (code[b]) {
-      case Op.MOVI: if (rt !== REG_ZR) { regLo[rt] = code[b + F.IMM_LO]; regHi[rt] = (flags & FLAG_SF) !== 0 ? code[b + F.IMM_HI] : 0; } pc++; break;
-      case Op.MOVK: {
-        const sh = code[b + F.EXTRA], imm = code[b + F.IMM_LO] & 0xffff;
-        if (sh < 32) regLo[rt] = (regLo[rt] & ~(0xffff << sh)) | (imm << sh);
-        else regHi[rt] = (regHi[rt] & ~(0xffff << (sh - 32))) | (imm << (sh - 32));
-        pc++;
-        break;
-      }
-      case Op.ADD: case Op.SUB: case Op.SUBS: {
-        const v = (flags & FLAG_IMM2) !== 0 ? code[b + F.IMM_LO] : regLo[code[b + F.RM]];
-        const r = code[b] === Op.ADD ? (regLo[rn] + v) | 0 : (regLo[rn] - v) | 0;
-        if (code[b] === Op.SUBS) nzcv = r === 0 ? 4 : 0;
-        if (rt !== REG_ZR) regLo[rt] = r;
-        pc++;
-        break;
-      }
-      case Op.LDR: regLo[rt] = mem[((regLo[rn] - DATA_BASE) >>> 2) + 0]; pc++; break;
-      case Op.STR: mem[(regLo[rn] - DATA_BASE) >>> 2] = regLo[rt]; pc++; break;
-      case Op.STXR: mem[(regLo[rn] - DATA_BASE) >>> 2] = regLo[rt]; regLo[code[b + F.RM]] = 0; pc++; break;
-      case Op.CBZ: pc = regLo[rt] === 0 ? code[b + F.IMM_LO] : pc + 1; break;
-      case Op.CBNZ: pc = regLo[rt] !== 0 ? code[b + F.IMM_LO] : pc + 1; break;
-      case Op.BCOND: pc = (code[b + F.EXTRA] === isa.Cond.NE) === ((nzcv & 4) === 0) ? code[b + F.IMM_LO] : pc + 1; break;
-      case Op.B: pc = code[b + F.IMM_LO]; break;
-      case Op.SVC: case Op.HALT: pc = entry; regLo.fill(0); break;
-      default: pc++;
+  let steps = 0, verdict = 'ok';
+  const times = sample(() => {
+    steps = 0;
+    for (let s = 0; s < LOOP_SEEDS; s++) {
+      const r = runTrial(m, trialSeed(3, s), paramsFor);
+      steps += r.steps;
+      if (r.verdict !== 'ok') verdict = r.verdict;
     }
-  }
-  return regLo[5] ^ regLo[6] ^ mem[0]; // keep the work observable
+  }, seconds);
+  const { opsPerSec, rmePercent } = rate(times, LOOP_SEEDS);
+  const per = steps / LOOP_SEEDS;
+  return { what, opsPerSec, rmePercent, samples: times.length, instrPerOp: per, instrPerSec: opsPerSec * per, verdict };
 }
 
-function dispatchFigure(iters: number, rmw: boolean, instrPerOp: number, quick: boolean): Figure {
-  const program = assemble(loopSource(iters, rmw), { file: 'engine-loop.s' });
+function dispatchFigure(what: string, source: string, instrPerOp: number, seconds: number): Figure {
+  const program = assemble(source, { file: 'engine-loop.s' });
   const count = Math.round(instrPerOp);
   let sink = 0;
-  const s = bench('dispatch', () => { sink ^= bareDispatch(program, count); }, quick);
+  const times = sample(() => void (sink ^= bareDispatch(program, count)), seconds);
   void sink;
-  return { what: `bare dispatch loop, same code${rmw ? ' (RMW as plain load/store)' : ''}, same instruction count`, opsPerSec: s.hz, rmePercent: s.rme, samples: s.samples, instrPerOp: count, instrPerSec: s.hz * count };
+  const { opsPerSec, rmePercent } = rate(times, 1);
+  return { what, opsPerSec, rmePercent, samples: times.length, instrPerOp: count, instrPerSec: opsPerSec * count };
 }
 
 function litmusFiles(dir: string): string[] {
@@ -209,8 +215,8 @@ function litmusFiles(dir: string): string[] {
   return out;
 }
 
-/** Trials per second over a litmus corpus: one op = one trial of every test. */
-function litmusFigure(label: string, dir: string, quick: boolean): Figure & { tests: number; skipped: number } {
+/** Trials per second over a litmus corpus: one round = one trial of every test. */
+function litmusFigure(label: string, dir: string, seconds: number): Figure & { tests: number; skipped: number } {
   const runs: Array<{ m: Machine; paramsFor: ParamsFor }> = [];
   let skipped = 0;
   for (const f of litmusFiles(dir)) {
@@ -222,21 +228,23 @@ function litmusFigure(label: string, dir: string, quick: boolean): Figure & { te
       skipped++; // a test the front end rejects is not a speed question
     }
   }
-  let seed = 0, steps = 0, passes = 0;
-  const s = bench(label, () => {
+  let seed = 0, steps = 0, rounds = 0;
+  const times = sample(() => {
     const sd = trialSeed(5, seed++);
     for (const r of runs) steps += runTrial(r.m, sd, r.paramsFor).steps;
-    passes++;
-  }, quick);
-  const perPass = steps / passes;
-  return { what: `litmus trials, ${label} (${runs.length} tests)`, opsPerSec: s.hz * runs.length, rmePercent: s.rme, samples: s.samples, instrPerOp: perPass / runs.length, instrPerSec: s.hz * perPass, tests: runs.length, skipped };
+    rounds++;
+  }, seconds);
+  const { opsPerSec, rmePercent } = rate(times, runs.length);
+  const perRound = steps / rounds;
+  return { what: `litmus trials, ${label} (${runs.length} tests)`, opsPerSec, rmePercent, samples: times.length, instrPerOp: perRound / runs.length, instrPerSec: (opsPerSec * perRound) / runs.length, tests: runs.length, skipped };
 }
 
 export async function main(argv: string[]): Promise<number> {
   const cmd = new Command('bench:engine')
-    .description('engine speed: emulated instructions/s, litmus trials/s, and a bare dispatch loop as the ceiling')
+    .description('engine speed: emulated instructions/s beside a bare dispatch loop, litmus trials/s, campaign speed, time to first hang, start-up')
     .option('--json', 'one JSON object per line')
     .option('--quick', 'shorter measurements')
+    .option('--engine-only', 'only the loops and litmus trials (no campaign speed, first hangs or start-up)')
     .exitOverride();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -244,26 +252,38 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode;
     throw e;
   }
-  const o = cmd.opts<{ json?: boolean; quick?: boolean }>();
+  const o = cmd.opts<{ json?: boolean; quick?: boolean; engineOnly?: boolean }>();
   const quick = o.quick === true;
   const json = o.json === true;
+  const seconds = quick ? 1 : 4;
   const info = machineInfo();
-  const figures: Figure[] = [];
+  const figures: UserFigure[] = [];
   const notes: string[] = [];
   const iters = quick ? 5_000 : 20_000;
 
-  for (const rmw of [false, true]) {
-    const f = loopFigure(iters, rmw, quick);
-    if (f.verdict !== 'ok') notes.push(`the ${rmw ? 'RMW ' : ''}loop ended with verdict ${f.verdict}`);
-    figures.push(f, dispatchFigure(iters, rmw, f.instrPerOp, quick));
+  const loops = [
+    { what: 'long loop, loads/stores (2 cores, armv8, no promises)', ceiling: 'bare dispatch loop, same code, same instruction count', source: loopSource(iters, false) },
+    { what: 'long loop, loads/stores + LDAXR/STLXR RMW (2 cores, armv8, no promises)', ceiling: 'bare dispatch loop, same code (RMW as plain load/store), same instruction count', source: loopSource(iters, true) },
+    { what: 'register loop, ALU only (2 cores, armv8)', ceiling: 'bare dispatch loop, same code, same instruction count (register loop)', source: registerLoopSource(iters) },
+  ];
+  for (const l of loops) {
+    const f = loopFigure(l.what, l.source, iters, seconds);
+    if (f.verdict !== 'ok') notes.push(`${l.what} ended with verdict ${f.verdict}`);
+    const c = dispatchFigure(l.ceiling, l.source, f.instrPerOp, seconds);
+    figures.push(f, c, { what: `${l.what}: engine / bare dispatch`, opsPerSec: f.instrPerSec / c.instrPerSec, instrPerSec: null, ratio: f.instrPerSec / c.instrPerSec });
   }
-  const split = loopFigure(iters, false, quick, true);
+  const split = loopFigure('split-word loop: byte and halfword fields of one word (mixed sizes)', splitWordSource(iters), iters, seconds);
   if (split.verdict !== 'ok') notes.push(`the split-word loop ended with verdict ${split.verdict}`);
   figures.push(split);
-  figures.push(litmusFigure('programs/litmus', join(REPO, 'programs/litmus'), quick));
+  figures.push(litmusFigure('programs/litmus', join(REPO, 'programs/litmus'), seconds));
   const shared = process.env.HANGAR_SHARED_LITMUS ?? resolve(REPO, '../shared/litmus');
-  if (existsSync(shared)) figures.push(litmusFigure('../shared/litmus', shared, quick));
+  if (existsSync(shared)) figures.push(litmusFigure('../shared/litmus', shared, seconds));
   else notes.push(`reference corpus not found at ${shared}: skipped`);
+  if (o.engineOnly !== true) {
+    figures.push(...campaignSpeed(quick ? 0.15 : 0.5));
+    figures.push(...timeToFirstHang(REPO, quick ? 3 : 10));
+    figures.push(...startUp(REPO, quick ? 5 : 10));
+  }
 
   if (json) {
     process.stdout.write(JSON.stringify(info) + '\n');
@@ -273,9 +293,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = (s: string): void => void process.stdout.write(s);
   out(`Machine: ${info.cpu}, ${info.hostCores} host cores, Node ${info.node}, ${info.os}\n`);
-  out('what'.padEnd(72) + 'ops/s'.padStart(12) + '  ±%'.padEnd(9) + 'instr/op'.padStart(10) + 'instr/s'.padStart(16) + '\n');
+  out('what'.padEnd(96) + 'ops/s'.padStart(12) + '  ±%'.padEnd(9) + 'instr/s'.padStart(16) + '\n');
   for (const f of figures) {
-    out(f.what.padEnd(72) + f.opsPerSec.toFixed(1).padStart(12) + `  ±${f.rmePercent.toFixed(1)}%`.padEnd(9) + f.instrPerOp.toFixed(0).padStart(10) + Math.round(f.instrPerSec).toLocaleString('en-US').padStart(16) + '\n');
+    const rme = typeof f.rmePercent === 'number' ? `  ±${f.rmePercent.toFixed(1)}%` : '';
+    const extra = typeof f.ratio === 'number' ? `   ratio ${f.ratio.toFixed(3)}` : typeof f.medianMs === 'number' ? `   median ${f.medianMs} ms` : '';
+    out(f.what.padEnd(96) + (typeof f.ratio === 'number' ? '' : f.opsPerSec.toFixed(1)).padStart(12) + rme.padEnd(9) + (f.instrPerSec === null ? '' : Math.round(f.instrPerSec).toLocaleString('en-US')).padStart(16) + extra + '\n');
   }
   for (const n of notes) out(`(${n})\n`);
   return 0;
