@@ -7,8 +7,10 @@
 // (onRecord; the CLI writes them with jsonl.ts, which a SIGKILL cannot cut short).
 import { PROGRAMS, TARGETS, type TargetName } from '../programs/catalog.ts';
 import { trialSeed } from '../emu/model/prng.ts';
-import { newMachine, runTrial, type TrialResult } from '../emu/machine/trial.ts';
+import { runTrial, type TrialResult } from '../emu/machine/trial.ts';
+import { layoutMachine } from '../emu/threads/layout.ts';
 import { campaignId, RECORD_FORMAT, type CampaignSummary, type CellSummary, type HangRecord, type Shard, type StartRecord } from './records.ts';
+import { trialLayout, type LayoutRequest } from './trial-layout.ts';
 import { DEFAULT_MAX_STEPS, loadWorkload } from './workload.ts';
 
 export type { CampaignSummary, CellSummary, HangRecord, Shard, StartRecord } from './records.ts';
@@ -31,7 +33,7 @@ export interface CampaignOptions {
   onTrial?: (done: number, total: number) => void;
   /** Checked between trials: stop early (Ctrl-C). */
   shouldStop?: () => boolean;
-  /** Runs a cell's trials, e.g. on a pool of workers; default inline. */
+  /** Runs a cell's trials, e.g. on a pool of workers; default inlineRunner(). */
   runner?: CellRunner;
   /** Assembler symbols for every program (e.g. ROUNDS). */
   defines?: Record<string, number>;
@@ -48,6 +50,11 @@ export function* indicesOf(r: TrialRange): Generator<number> {
   for (let i = r.shard ? r.shard.index : 0; i < r.trials; i += step) yield i;
 }
 
+/** The trial index at position `pos` of the range (0 ≤ pos < countOf(r)). */
+export function indexAt(r: TrialRange, pos: number): number {
+  return r.shard ? r.shard.index + pos * r.shard.count : pos;
+}
+
 export function countOf(r: TrialRange): number {
   if (!r.shard) return r.trials;
   return Math.max(0, Math.ceil((r.trials - r.shard.index) / r.shard.count));
@@ -56,20 +63,35 @@ export function countOf(r: TrialRange): number {
 /** Runs the trials of a cell in index order, handing each result to `each` (false: stop). */
 export type CellRunner = (cell: Cell, range: TrialRange, seed: number, maxSteps: number | undefined, each: (i: number, r: TrialResult) => boolean, defines?: Record<string, number>) => Promise<void>;
 
-export const inlineRunner: CellRunner = async (cell, range, seed, maxSteps, each, defines) => {
-  const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
-  const m = newMachine(w.program, w.paramsFor);
-  let lastYield = performance.now();
-  for (const i of indicesOf(range)) {
-    const r = runTrial(m, trialSeed(seed, i), w.paramsFor);
-    if (!each(i, r)) return;
-    // Let signal handlers (Ctrl-C) and the progress bar run.
-    if (performance.now() - lastYield > 50) {
-      await new Promise((res) => setImmediate(res));
-      lastYield = performance.now();
-    }
+/** Lets signal handlers (Ctrl-C), the progress bar and worker messages run between trials. */
+export class Yielder {
+  private last = performance.now();
+  constructor(private readonly everyMs: number) {}
+  async maybe(): Promise<void> {
+    if (performance.now() - this.last < this.everyMs) return;
+    await new Promise((res) => setImmediate(res));
+    this.last = performance.now();
   }
-};
+}
+
+/** Runs a cell's trials on this thread, one after another, each in the layout `req` asks for
+ * (the threads layout puts the trial's cores on workers; trialLayout). */
+export function inlineRunner(req: LayoutRequest = {}): CellRunner {
+  return async (cell, range, seed, maxSteps, each, defines) => {
+    const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
+    const laid = await layoutMachine(w.program, w.paramsFor, trialLayout(req, w.program.threads.length, 1));
+    try {
+      const y = new Yielder(50);
+      for (const i of indicesOf(range)) {
+        const r = runTrial(laid.machine, trialSeed(seed, i), w.paramsFor);
+        if (!each(i, r)) return;
+        await y.maybe();
+      }
+    } finally {
+      await laid.close();
+    }
+  };
+}
 
 export function allCells(programs: string[] | undefined, target: string): Cell[] {
   const names = programs && programs.length ? programs : PROGRAMS.map((p) => p.name);
@@ -94,7 +116,7 @@ export function campaignStart(o: Pick<CampaignOptions, 'cells' | 'trials' | 'see
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
   const start = campaignStart(o);
-  const runner = o.runner ?? inlineRunner;
+  const runner = o.runner ?? inlineRunner();
   const range: TrialRange = { trials: o.trials, shard: o.shard };
   const total = countOf(range) * o.cells.length;
   let done = 0;

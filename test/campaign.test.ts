@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './support/corpus.ts';
 import { main, mergeCampaigns, readJsonl } from '../index.ts';
+import { inlineRunner, type CellRunner, type TrialRange } from '../campaign/campaign.ts';
+import { poolRunner, PROGRAM_TASKS } from '../campaign/pool/program-task.ts';
+import { TrialPool } from '../campaign/pool/trial-pool.ts';
+import { trialLayout } from '../campaign/trial-layout.ts';
+import type { TrialResult } from '../emu/machine/trial.ts';
 
 const bin = join(repoRoot, 'bin/hangar.mjs');
 
@@ -58,6 +63,65 @@ describe('campaign', () => {
     expect(b.length).toBe(a.length);
     const strip = (xs: unknown[]) => xs.map((x) => JSON.stringify(x, (k, v) => (k === 'firstHangMs' ? null : v)));
     expect(strip(b)).toEqual(strip(a));
+  });
+
+  it('the same seed gives the same records in every layout, worker count and job count', async () => {
+    const strip = (xs: unknown[]) => xs.map((x) => JSON.stringify(x, (k, v) => (k === 'firstHangMs' ? null : v)));
+    const run = async (name: string, extra: string[]): Promise<string[]> => {
+      const f = join(dir, `layout-${name}.jsonl`);
+      expect((await cli([...args, '--trials', '40', ...extra, '--out', f])).code).toBe(0);
+      return strip(jsonl(f));
+    };
+    const want = await run('inline', ['--layout', 'inline', '--jobs', '1']);
+    expect(want.filter((l) => l.includes('"type":"hang"')).length).toBeGreaterThan(3);
+    expect(await run('threads-1x2', ['--layout', 'threads', '--workers', '2', '--jobs', '1'])).toEqual(want);
+    expect(await run('threads-2x1', ['--layout', 'threads', '--workers', '1', '--jobs', '2'])).toEqual(want);
+    expect(await run('inline-2', ['--layout', 'inline', '--jobs', '2'])).toEqual(want);
+    expect(await run('default', [])).toEqual(want);
+  });
+
+  it('trials run on this thread until the pool is up, then on the pool: the same records either way', async () => {
+    const cell = { program: 'aio-wait-kick/pre-2022', target: 'armv8-lse' as const };
+    const range: TrialRange = { trials: 150, shard: { index: 1, count: 2 } };
+    const collect = async (runner: CellRunner): Promise<string[]> => {
+      const got: string[] = [];
+      await runner(cell, range, 11, undefined, (i: number, r: TrialResult) => {
+        // What a campaign records: a pool returns only the verdict of an `ok` trial.
+        got.push(r.verdict === 'ok' ? `${i} ${r.seed} ok` : `${i} ${r.seed} ${r.verdict} ${r.steps} ${r.epochs} ${r.traceHash}`);
+        return true;
+      });
+      return got;
+    };
+    const want = await collect(inlineRunner());
+    expect(want).toHaveLength(75);
+    expect(want.filter((l) => l.includes(' hang ')).length).toBeGreaterThan(3);
+    // A pool that never comes up: every trial runs here.
+    const never = { isReady: false, ready: new Promise<void>(() => {}), jobs: 2, run: () => { throw new Error('not up'); } } as unknown as TrialPool;
+    expect(await collect(poolRunner(never))).toEqual(want);
+    // A pool that is up: every trial runs on it, in blocks of 8, 16, 32, 64 (here 3).
+    const pool = await TrialPool.start({ jobs: 2, handlers: [PROGRAM_TASKS] });
+    try {
+      expect(await collect(poolRunner(pool, {}, 3))).toEqual(want);
+      // One that comes up while the first trials run here.
+      const late = TrialPool.launch({ jobs: 2, handlers: [PROGRAM_TASKS] });
+      try {
+        expect(await collect(poolRunner(late))).toEqual(want);
+      } finally {
+        await late.close();
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('chooses the threads layout only for many cores with a host core for every thread', () => {
+    expect(trialLayout({}, 2, 1, 64)).toEqual({ layout: 'inline', workers: 0 });
+    expect(trialLayout({}, 12, 2, 2)).toEqual({ layout: 'inline', workers: 0 });
+    expect(trialLayout({}, 12, 1, 16)).toEqual({ layout: 'threads', workers: 12 });
+    expect(trialLayout({}, 12, 2, 16)).toEqual({ layout: 'inline', workers: 0 });
+    expect(trialLayout({ layout: 'threads' }, 12, 1, 2)).toEqual({ layout: 'threads', workers: 1 });
+    expect(trialLayout({ layout: 'threads', workers: 4 }, 2, 1, 2)).toEqual({ layout: 'threads', workers: 2 });
+    expect(trialLayout({ layout: 'inline' }, 12, 1, 16)).toEqual({ layout: 'inline', workers: 0 });
   });
 
   it('rejects a bad shard and an unknown program with a clear message', async () => {

@@ -1,10 +1,13 @@
 // Campaign trials on the trial pool (`hangar campaign --jobs N`). A task is a contiguous block
 // of a cell's trial indices (after sharding); the worker runs each trial exactly as the inline
-// runner would (same workload, same trialSeed(S, i)) and returns its verdicts. The coordinator
-// consumes blocks in index order, so records, counts and first hangs do not depend on N.
-import { countOf, type Cell, type CellRunner, type Shard, type TrialRange } from '../campaign.ts';
+// runner would (same workload, same trialSeed(S, i), in the layout the task names) and returns
+// its verdicts. The coordinator consumes blocks in index order, so records, counts and first
+// hangs do not depend on N, on the layout or on how the blocks were cut.
+import { countOf, indexAt, Yielder, type Cell, type CellRunner, type Shard, type TrialRange } from '../campaign.ts';
+import { trialLayout, type LayoutRequest } from '../trial-layout.ts';
 import { trialSeed } from '../../emu/model/prng.ts';
 import { newMachine, runTrial, type TrialResult } from '../../emu/machine/trial.ts';
+import { layoutMachine, type LaidOutMachine, type Layout } from '../../emu/threads/layout.ts';
 import { loadWorkload, type Workload } from '../workload.ts';
 import type { Task, TaskHandler } from './task.ts';
 import type { TrialPool } from './trial-pool.ts';
@@ -19,6 +22,9 @@ export interface ProgramTask extends Task {
   maxSteps?: number;
   trials: number;
   shard?: Shard;
+  /** How each trial runs in the worker (default inline); threads: `workers` core workers. */
+  layout?: Layout;
+  workers?: number;
 }
 
 /** Per trial of the block: the index, and the result unless the trial ended `ok`. */
@@ -27,43 +33,81 @@ export interface ProgramBlock {
   results: Array<TrialResult | null>;
 }
 
-let cached: { key: string; w: Workload; m: ReturnType<typeof newMachine> } | undefined;
+/** The cell this worker ran last, with its machine (reused by the cell's next blocks). */
+let cached: { key: string; w: Workload; laid: LaidOutMachine } | undefined;
 
-function runBlock(t: ProgramTask): ProgramBlock {
-  const key = JSON.stringify([t.program, t.target, t.defines ?? {}, t.maxSteps ?? 0]);
+async function runBlock(t: ProgramTask): Promise<ProgramBlock> {
+  const key = JSON.stringify([t.program, t.target, t.defines ?? {}, t.maxSteps ?? 0, t.layout ?? 'inline', t.workers ?? 0]);
   if (!cached || cached.key !== key) {
+    await cached?.laid.close();
+    cached = undefined;
     const w = loadWorkload(t.program, { target: t.target, maxSteps: t.maxSteps, defines: t.defines });
-    cached = { key, w, m: newMachine(w.program, w.paramsFor) };
+    cached = { key, w, laid: await layoutMachine(w.program, w.paramsFor, { layout: t.layout ?? 'inline', workers: t.workers }) };
   }
-  const { w, m } = cached;
+  const { w, laid } = cached;
+  const range: TrialRange = { trials: t.trials, shard: t.shard };
   const out: ProgramBlock = { indices: [], results: [] };
-  const first = t.shard ? t.shard.index : 0, step = t.shard ? t.shard.count : 1;
   for (let pos = t.from; pos < t.from + t.count; pos++) {
-    const i = first + pos * step; // the pos-th index of the (sharded) range
-    const r = runTrial(m, trialSeed(t.seed, i), w.paramsFor);
+    const i = indexAt(range, pos);
+    const r = runTrial(laid.machine, trialSeed(t.seed, i), w.paramsFor);
     out.indices.push(i);
     out.results.push(r.verdict === 'ok' ? null : r);
   }
   return out;
 }
 
+/** The blocks this worker was given, run one after another: the pool keeps two in flight per
+ * worker, and a block that has to start a threads layout awaits, which lets the next one in. */
+let queue: Promise<unknown> = Promise.resolve();
+
 export const taskHandlers: Record<string, TaskHandler> = {
-  program: (t) => runBlock(t as ProgramTask),
+  program: (t) => {
+    const run = queue.then(() => runBlock(t as ProgramTask));
+    queue = run.catch(() => undefined);
+    return run;
+  },
 };
 
-/** A CellRunner that spreads a cell's trials over a pool, keeping at most 2 blocks per worker in flight. */
-export function poolRunner(pool: TrialPool, blockSize = 64): CellRunner {
+/** The first block of a cell has this many trials, the next ones twice as many, up to blockSize:
+ * a cell's first results (its first hang) come back after a few trials, not a full block. */
+const FIRST_BLOCK = 8;
+
+/**
+ * A CellRunner that spreads a cell's trials over a pool, keeping at most 2 blocks per worker in
+ * flight. Until the pool's workers are up (TrialPool.launch), this thread runs the cell's first
+ * trials itself, inline: a campaign's first hang does not wait for the workers to start, and the
+ * records are the same (trial i is trial i wherever it runs; results are consumed in order).
+ */
+export function poolRunner(pool: TrialPool, req: LayoutRequest = {}, blockSize = 64): CellRunner {
+  let failure: Error | undefined;
+  pool.ready.catch((e: Error) => (failure = e));
   return async (cell: Cell, range: TrialRange, seed, maxSteps, each, defines) => {
     const total = countOf(range);
-    const inFlight: Array<Promise<ProgramBlock>> = [];
+    const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
     let next = 0;
+    if (!pool.isReady) {
+      const m = newMachine(w.program, w.paramsFor);
+      const y = new Yielder(2); // often enough for the workers' start-up messages to get through
+      for (; next < total && !pool.isReady; next++) {
+        if (failure) throw failure;
+        const i = indexAt(range, next);
+        if (!each(i, runTrial(m, trialSeed(seed, i), w.paramsFor))) return;
+        await y.maybe();
+      }
+      if (next >= total) return;
+    }
+    const lay = trialLayout(req, w.program.threads.length, pool.jobs);
+    const inFlight: Array<Promise<ProgramBlock>> = [];
+    let size = FIRST_BLOCK;
     const submit = (): void => {
       if (next >= total) return;
       const task: ProgramTask = {
         kind: 'program', program: cell.program, target: cell.target, defines, maxSteps,
-        trials: range.trials, shard: range.shard, seed, from: next, count: Math.min(blockSize, total - next),
+        trials: range.trials, shard: range.shard, seed, from: next, count: Math.min(size, total - next),
+        layout: lay.layout, workers: lay.workers,
       };
       next += task.count;
+      size = Math.min(2 * size, blockSize);
       inFlight.push(pool.run<ProgramBlock>(task));
     };
     for (let j = 0; j < 2 * pool.jobs; j++) submit();

@@ -60,6 +60,10 @@ export class TrialPool {
   private readonly queue: Pending[] = [];
   private broken?: Error;
   private closed = false;
+  /** Settles when every worker has loaded its handlers (see launch). */
+  ready: Promise<void> = Promise.resolve();
+  /** True once `ready` has resolved. */
+  isReady = false;
   private readonly onSignal = (s: NodeJS.Signals): void => {
     // Terminate the workers; then, unless someone else handles the signal (a campaign printing
     // its summary), let the default action end the process (exit status 128 + n).
@@ -74,18 +78,33 @@ export class TrialPool {
     this.limits = workerResourceLimits(jobs, heapMb);
   }
 
-  static async start(opts: PoolOptions): Promise<TrialPool> {
+  /**
+   * Starts the workers and returns at once: tasks may be queued before they are up (each
+   * worker runs them after loading its handlers). `ready` settles when every worker has loaded
+   * its handlers; if one fails the pool is closed and `ready` rejects. Meanwhile the caller can
+   * run trials itself (a campaign does: its first hang should not wait for the pool).
+   */
+  static launch(opts: PoolOptions): TrialPool {
     const jobs = opts.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${jobs}`);
     const pool = new TrialPool(jobs, opts.heapMb);
     if (opts.exitOnSigint !== false) for (const s of STOP_SIGNALS) process.once(s, pool.onSignal);
     for (let id = 0; id < jobs; id++) pool.slots.push(pool.spawn(id));
-    try {
-      await Promise.all(pool.slots.map((s) => pool.load(s, opts.handlers)));
-    } catch (e) {
-      await pool.close();
-      throw e;
-    }
+    pool.ready = Promise.all(pool.slots.map((s) => pool.load(s, opts.handlers))).then(
+      () => void (pool.isReady = true),
+      async (e: Error) => {
+        await pool.close();
+        throw e;
+      },
+    );
+    pool.ready.catch(() => {}); // a caller that closes the pool early never awaits it
+    return pool;
+  }
+
+  /** Starts the workers and waits until each has loaded its handlers. */
+  static async start(opts: PoolOptions): Promise<TrialPool> {
+    const pool = TrialPool.launch(opts);
+    await pool.ready;
     return pool;
   }
 

@@ -1,10 +1,12 @@
-// `hangar campaign`: seeded trials of programs × targets, on a trial pool with --jobs; each
-// hang is printed (and written to --out) as found with its replay command, then the summary
-// table. A hang is printed only once its record is on disk; a write that fails ends the
+// `hangar campaign`: seeded trials of programs × targets, on a trial pool with --jobs (trials
+// start on this thread while the pool's workers start), each trial inline or in the threads
+// layout (--layout, --workers; chosen per program when not given: campaign/trial-layout.ts);
+// each hang is printed (and written to --out) as found with its replay command, then the
+// summary table. A hang is printed only once its record is on disk; a write that fails ends the
 // campaign (exit 74). SIGINT, SIGTERM and SIGHUP print the partial summary and exit 128 + n;
 // --time-limit stops the same way at the limit.
 import { Presets, SingleBar } from 'cli-progress';
-import { allCells, campaignStart, runCampaign, type CampaignSummary, type CellRunner, type HangRecord, type StartRecord } from '../../campaign/campaign.ts';
+import { allCells, campaignStart, inlineRunner, runCampaign, type CampaignSummary, type CellRunner, type HangRecord, type StartRecord } from '../../campaign/campaign.ts';
 import { JsonlWriter, WriteError } from '../../campaign/jsonl.ts';
 import { checkOutFile } from '../../campaign/out-file.ts';
 import { PROGRAM_TASKS, poolRunner } from '../../campaign/pool/program-task.ts';
@@ -16,7 +18,7 @@ import { PROGRAMS } from '../../programs/catalog.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
 import {
-  APPEND, DEFINE, described, JOBS, JSON_OUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, type Values,
+  APPEND, DEFINE, described, JOBS, JSON_OUT, LAYOUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, WORKERS, type Values,
 } from '../options.ts';
 import { summaryTable } from '../reporters/campaign-table.ts';
 import { errorLine, hangLine } from '../reporters/hang-line.ts';
@@ -25,7 +27,9 @@ const OPTIONS = {
   target: withDefault(TARGET, 'all', 'a target or all'),
   trials: withDefault(TRIALS, 1000, 'trials per program and target'),
   seed: withDefault(SEED, 1, 'campaign seed (trial i uses a seed derived from it and i)'),
-  jobs: JOBS,
+  jobs: described(JOBS, 'trials at the same time, each on a worker thread (default: host cores; 1 with --layout threads)'),
+  layout: described(LAYOUT, 'inline: a trial\'s cores on one thread; threads: on worker threads (same records; default: from the host\'s and the program\'s cores)'),
+  workers: described(WORKERS, 'worker threads per trial of the threads layout (default: one per core the host has room for)'),
   shard: SHARD,
   out: OUT,
   append: APPEND,
@@ -42,7 +46,7 @@ export type CampaignCliOptions = Values<typeof OPTIONS>;
 /** Exit status of a campaign whose --out could not be written (sysexits EX_IOERR). */
 export const EXIT_WRITE_ERROR = 74;
 
-/** Runs a campaign on a trial pool of --jobs workers (inline for --jobs 1). */
+/** Runs a campaign on a trial pool of --jobs workers (on this thread for --jobs 1). */
 async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOptions): Promise<number> {
   // Check the arguments and the --out file before starting any worker.
   const shard = parseShard(o.shard);
@@ -52,7 +56,8 @@ async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOpti
     if (p.endsWith('.litmus')) throw new UsageError(`campaign runs programs and assembly files; run the litmus test ${p} with \`hangar litmus\``);
     if (!PROGRAMS.some((q) => q.name === p)) loadWorkload(p, { target: o.target === 'all' ? undefined : o.target, defines });
   }
-  const jobs = o.jobs ?? defaultJobs();
+  const jobs = o.jobs ?? (o.layout === 'threads' ? 1 : defaultJobs());
+  const req = { layout: o.layout, workers: o.workers };
   if (jobs === 1 && o.workerMemory !== undefined) throw new UsageError('--worker-memory: for --jobs 2 or more only (--jobs 1 runs the trials on this thread)');
   const cells = allCells(programs, o.target);
   const start = campaignStart({ cells, trials: o.trials, seed: o.seed, shard, stopOnFirst: o.stopOnFirst, maxSteps: o.maxSteps, defines });
@@ -70,14 +75,10 @@ async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOpti
       return EXIT_WRITE_ERROR;
     }
   }
-  let pool: TrialPool | undefined;
-  let runner: CellRunner | undefined;
+  // The pool starts in the background; the runner starts trials here meanwhile.
+  const pool = jobs > 1 ? TrialPool.launch({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false, heapMb: o.workerMemory }) : undefined;
   try {
-    if (jobs > 1) {
-      pool = await TrialPool.start({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false, heapMb: o.workerMemory });
-      runner = poolRunner(pool);
-    }
-    return await campaign(io, o, { start, cells, out, runner });
+    return await campaign(io, o, { start, cells, out, runner: pool ? poolRunner(pool, req) : inlineRunner(req) });
   } finally {
     await pool?.close();
     out?.close();
