@@ -97,20 +97,20 @@ describe('campaign', () => {
     expect(want.filter((l) => l.includes(' hang ')).length).toBeGreaterThan(3);
     // A pool that never comes up: every trial runs here.
     const never = { isReady: false, ready: new Promise<void>(() => {}), jobs: 2, run: () => { throw new Error('not up'); } } as unknown as TrialPool;
-    expect(await collect(poolRunner(never))).toEqual(want);
+    expect(await collect(poolRunner(() => never, {}, { launchAfterMs: 0 }).runner)).toEqual(want);
     // A pool that is up: every trial runs on it, in blocks of 8, 16, 32, 64 (here 3).
     const pool = await TrialPool.start({ jobs: 2, handlers: [PROGRAM_TASKS] });
     try {
-      expect(await collect(poolRunner(pool, {}, 3))).toEqual(want);
-      // One that comes up while the first trials run here.
-      const late = TrialPool.launch({ jobs: 2, handlers: [PROGRAM_TASKS] });
-      try {
-        expect(await collect(poolRunner(late))).toEqual(want);
-      } finally {
-        await late.close();
-      }
+      expect(await collect(poolRunner(() => pool, {}, { blockSize: 3, launchAfterMs: 0 }).runner)).toEqual(want);
     } finally {
       await pool.close();
+    }
+    // One started after the first trials, and up while later ones run here.
+    const late = poolRunner(() => TrialPool.launch({ jobs: 2, handlers: [PROGRAM_TASKS] }), {}, { launchAfterMs: 5 });
+    try {
+      expect(await collect(late.runner)).toEqual(want);
+    } finally {
+      await late.close();
     }
   });
 

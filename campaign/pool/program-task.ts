@@ -72,31 +72,58 @@ export const taskHandlers: Record<string, TaskHandler> = {
  * a cell's first results (its first hang) come back after a few trials, not a full block. */
 const FIRST_BLOCK = 8;
 
+/** The pool is started once this thread has run trials for this long: a hang found in the
+ * first trials never waited for the workers, which would take host cores from the trials
+ * while they start (with as many workers as host cores, three threads share two cores). */
+export const LAUNCH_AFTER_MS = 100;
+
+export interface PoolRunner {
+  runner: CellRunner;
+  /** Terminates the pool if it was started. */
+  close(): Promise<void>;
+}
+
 /**
  * A CellRunner that spreads a cell's trials over a pool, keeping at most 2 blocks per worker in
- * flight. Until the pool's workers are up (TrialPool.launch), this thread runs the cell's first
- * trials itself, inline: a campaign's first hang does not wait for the workers to start, and the
- * records are the same (trial i is trial i wherever it runs; results are consumed in order).
+ * flight. Until the pool's workers are up, this thread runs the cell's trials itself, inline;
+ * it starts the pool (`launch`, e.g. TrialPool.launch) after LAUNCH_AFTER_MS of such trials
+ * (`launchAfterMs`). The records are the same whatever the pool does: trial i is trial i
+ * wherever it runs, and the results are consumed in index order.
  */
-export function poolRunner(pool: TrialPool, req: LayoutRequest = {}, blockSize = 64): CellRunner {
+export function poolRunner(launch: () => TrialPool, req: LayoutRequest = {}, opts: { blockSize?: number; launchAfterMs?: number } = {}): PoolRunner {
+  const blockSize = opts.blockSize ?? 64;
+  const launchAfterMs = opts.launchAfterMs ?? LAUNCH_AFTER_MS;
+  let pool: TrialPool | undefined;
   let failure: Error | undefined;
-  pool.ready.catch((e: Error) => (failure = e));
-  return async (cell: Cell, range: TrialRange, seed, maxSteps, each, defines) => {
+  let inlineMs = 0;
+  const start = (): TrialPool => {
+    if (!pool) {
+      pool = launch();
+      pool.ready.catch((e: Error) => (failure = e));
+    }
+    return pool;
+  };
+  if (launchAfterMs <= 0) start();
+  const runner: CellRunner = async (cell: Cell, range: TrialRange, seed, maxSteps, each, defines) => {
     const total = countOf(range);
+    const t0 = performance.now();
     const w = loadWorkload(cell.program, { target: cell.target, maxSteps, defines });
     let next = 0;
-    if (!pool.isReady) {
+    if (!pool?.isReady) {
       const m = newMachine(w.program, w.paramsFor);
       const y = new Yielder(2); // often enough for the workers' start-up messages to get through
-      for (; next < total && !pool.isReady; next++) {
+      for (; next < total && !pool?.isReady; next++) {
         if (failure) throw failure;
         const i = indexAt(range, next);
         if (!each(i, runTrial(m, trialSeed(seed, i), w.paramsFor))) return;
+        if (!pool && inlineMs + performance.now() - t0 >= launchAfterMs) start();
         await y.maybe();
       }
+      inlineMs += performance.now() - t0;
       if (next >= total) return;
     }
-    const lay = trialLayout(req, w.program.threads.length, pool.jobs);
+    const p = start();
+    const lay = trialLayout(req, w.program.threads.length, p.jobs);
     const inFlight: Array<Promise<ProgramBlock>> = [];
     let size = FIRST_BLOCK;
     const submit = (): void => {
@@ -108,9 +135,9 @@ export function poolRunner(pool: TrialPool, req: LayoutRequest = {}, blockSize =
       };
       next += task.count;
       size = Math.min(2 * size, blockSize);
-      inFlight.push(pool.run<ProgramBlock>(task));
+      inFlight.push(p.run<ProgramBlock>(task));
     };
-    for (let j = 0; j < 2 * pool.jobs; j++) submit();
+    for (let j = 0; j < 2 * p.jobs; j++) submit();
     while (inFlight.length) {
       const block = await inFlight.shift()!;
       for (let j = 0; j < block.indices.length; j++) {
@@ -118,11 +145,12 @@ export function poolRunner(pool: TrialPool, req: LayoutRequest = {}, blockSize =
         const r = block.results[j] ?? { verdict: 'ok', seed: trialSeed(seed, i), attempts: 0, epochs: 0, steps: 0, traceHash: '' };
         if (!each(i, r)) {
           // Let the blocks still running finish in the background; their results are dropped.
-          for (const p of inFlight) p.catch(() => undefined);
+          for (const q of inFlight) q.catch(() => undefined);
           return;
         }
       }
       submit();
     }
   };
+  return { runner, close: async () => pool?.close() };
 }

@@ -75,12 +75,12 @@ async function runCampaignCommand(io: Io, programs: string[], o: CampaignCliOpti
       return EXIT_WRITE_ERROR;
     }
   }
-  // The pool starts in the background; the runner starts trials here meanwhile.
-  const pool = jobs > 1 ? TrialPool.launch({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false, heapMb: o.workerMemory }) : undefined;
+  // Trials start here; the pool starts in the background after the first ones (poolRunner).
+  const pooled = jobs > 1 ? poolRunner(() => TrialPool.launch({ jobs, handlers: [PROGRAM_TASKS], exitOnSigint: false, heapMb: o.workerMemory }), req) : undefined;
   try {
-    return await campaign(io, o, { start, cells, out, runner: pool ? poolRunner(pool, req) : inlineRunner(req) });
+    return await campaign(io, o, { start, cells, out, runner: pooled ? pooled.runner : inlineRunner(req) });
   } finally {
-    await pool?.close();
+    await pooled?.close();
     out?.close();
   }
 }
