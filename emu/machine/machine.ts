@@ -198,7 +198,7 @@ export class Machine implements KernelHost {
   /** Total instructions executed by all cores. */
   get steps(): number {
     let n = 0;
-    for (const c of this.cores) n += c.s[S.STEPS];
+    for (let c = 0; c < this.cores.length; c++) n += this.cores[c].s[S.STEPS];
     return n;
   }
 
