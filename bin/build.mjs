@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// The build: every module the CLI, the workers and the public API run (bin/build-stamp.mjs
-// BUILT_FOLDERS) transpiled by esbuild, one output file per module, into dist/ with the same
-// paths: `x.ts` becomes `x.js` and the imports and worker URLs that name `./y.ts` name
-// `./y.js`; `.mjs` modules keep their names. No bundling (every import stays an import), no
-// minifying: each file of dist/ is its source without types and comments. `npm ci` runs this as
-// `prepare`; vitest runs it before the tests (test/support/build.ts). The new tree is written
-// beside dist/ and swapped in, so a hangar starting meanwhile sees the old build or none.
-import { build } from 'esbuild';
+// The build (`npm run build`; `npm ci` runs it as `prepare`, vitest before the tests through
+// test/support/build.ts): the TypeScript the CLI, the workers and the public API run
+// (bin/build-stamp.mjs BUILT_FOLDERS) as plain JavaScript in dist/, so that no run of hangar
+// starts a TypeScript loader.
+//   - One file per module, same paths: `x.ts` becomes `x.js`; the imports and worker URLs
+//     that name `./y.ts` name `./y.js`; `.mjs` modules keep their names. Not minified: each
+//     file is its source without types and comments. Workers and task handlers load these.
+//   - The CLI once more as one file, dist/cli.js (see ownUrl below), what bin/hangar.mjs loads.
+// The new tree is written beside dist/ and swapped in, so a hangar starting meanwhile sees the
+// old build or none (and then runs the sources). Without esbuild (a dev dependency, e.g.
+// `npm ci --omit=dev`) there is no build and bin/hangar.mjs runs the sources through tsx.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { builtSources, DIST, ROOT } from './build-stamp.mjs';
@@ -47,7 +50,14 @@ const ownUrl = {
   },
 };
 
+/** Builds dist/; returns the number of modules, or null when esbuild (a dev dependency) is not installed. */
 export async function buildDist() {
+  let build;
+  try {
+    ({ build } = await import('esbuild'));
+  } catch {
+    return null;
+  }
   const startedAt = Date.now();
   const sources = builtSources();
   const tmp = `${DIST}.${process.pid}.tmp`;
@@ -83,5 +93,6 @@ export async function buildDist() {
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const n = await buildDist();
-  process.stdout.write(`built ${n} modules into dist/\n`);
+  if (n === null) process.stderr.write('hangar: esbuild is not installed (a dev dependency): no build; bin/hangar.mjs runs the sources through tsx\n');
+  else process.stdout.write(`built ${n} modules into dist/\n`);
 }
