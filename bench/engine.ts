@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { assemble, defaultModel, litmusParamsFor, Machine, MODELS, programParams, readLitmus, runTrial, trialSeed, type ParamsFor } from '../index.ts';
+import { blocksOf } from '../emu/core/blocks.ts';
 import { bareDispatch } from './bare-dispatch.ts';
 import { machineInfo } from './main.ts';
 import { campaignSpeed, startUp, timeToFirstHang, type UserFigure } from './user-speed.ts';
@@ -202,6 +203,31 @@ function dispatchFigure(what: string, source: string, instrPerOp: number, second
   return { what, opsPerSec, rmePercent, samples: times.length, instrPerOp: count, instrPerSec: opsPerSec * count };
 }
 
+/**
+ * Block translation on its own: the register loop's body as one translated block (blocks.ts),
+ * called back to back on one core with a large budget, views and all, but no epochs, no
+ * scheduler, no hang detector: what the translated code costs per instruction, to hold against
+ * the bare dispatch loop over the same code (the row after it).
+ */
+function blockFigure(seconds: number): Figure[] {
+  const program = assemble(registerLoopSource(1 << 30), { file: 'engine-loop.s' });
+  const m = new Machine(program, { ...programParams(MODELS.armv8, 1, 0, 1e9), pPromise: 0 });
+  const start = program.src.text.findIndex((t) => t.startsWith('lsl'));
+  const f = blocksOf(program.code).translateNow(start)!;
+  const c = m.cores[0];
+  const calls = 20_000;
+  let per = 0;
+  const times = sample(() => {
+    c.s[0] = start;
+    let n = 0;
+    for (let i = 0; i < calls; i++) n += f(m.exec, c, 1000);
+    per = n;
+  }, seconds);
+  const { opsPerSec, rmePercent } = rate(times, 1);
+  const block: Figure = { what: 'register loop body as one translated block, back to back (no epochs)', opsPerSec, rmePercent, samples: times.length, instrPerOp: per, instrPerSec: opsPerSec * per };
+  return [block, dispatchFigure('bare dispatch loop, same code, same instruction count (register loop body)', registerLoopSource(1 << 30), per, seconds)];
+}
+
 function litmusFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -275,6 +301,8 @@ export async function main(argv: string[]): Promise<number> {
   const split = loopFigure('split-word loop: byte and halfword fields of one word (mixed sizes)', splitWordSource(iters), iters, seconds);
   if (split.verdict !== 'ok') notes.push(`the split-word loop ended with verdict ${split.verdict}`);
   figures.push(split);
+  const [block, bare] = blockFigure(seconds);
+  figures.push(block, bare, { what: 'translated block / bare dispatch', opsPerSec: block.instrPerSec / bare.instrPerSec, instrPerSec: null, ratio: block.instrPerSec / bare.instrPerSec });
   figures.push(litmusFigure('programs/litmus', join(REPO, 'programs/litmus'), seconds));
   const shared = process.env.HANGAR_SHARED_LITMUS ?? resolve(REPO, '../shared/litmus');
   if (existsSync(shared)) figures.push(litmusFigure('../shared/litmus', shared, seconds));
