@@ -10,9 +10,12 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 export const STAMP = join(DIST, 'build-stamp.json');
 
-/** What is built: every module under these folders, and index.ts (README.md, "Layout"). */
+/** What is built: every TypeScript module under these folders, and index.ts (README.md,
+ * "Layout"); of the plain JavaScript, only the worker helpers under WORKER_SCRIPTS (other
+ * .mjs files there, e.g. programs/build-c.mjs, are developer scripts, not part of hangar's run). */
 export const BUILT_FOLDERS = ['isa', 'asm', 'litmus', 'emu', 'programs', 'campaign', 'cli'];
 export const BUILT_FILES = ['index.ts'];
+export const WORKER_SCRIPTS = 'emu/threads/';
 
 /** The source modules the build covers, relative to the root. */
 export function builtSources() {
@@ -21,7 +24,7 @@ export function builtSources() {
     for (const e of readdirSync(join(ROOT, rel), { withFileTypes: true })) {
       const p = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(p);
-      else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+      else if ((e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) || (e.name.endsWith('.mjs') && p.startsWith(WORKER_SCRIPTS))) out.push(p);
     }
   };
   for (const f of BUILT_FOLDERS) walk(f);
