@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { announceFuzzSeed, fuzzRuns } from './support/fuzz.ts';
 import { assemble, Machine, MODELS, programParams } from '../index.ts';
-import { blocksOf, blockSource, HOT } from '../emu/core/blocks.ts';
+import { blocksOf, blockSource, HOT, MIN_BLOCK } from '../emu/core/blocks.ts';
 import { CoreState, S } from '../emu/core/core-state.ts';
 import { Mode } from '../emu/core/phase.ts';
 import { WriteBuffer } from '../emu/memory/write-buffer.ts';
@@ -108,7 +108,7 @@ describe('block translation', () => {
           expect(f).toBeNull();
           return;
         }
-        expect(f, blockSource(program.code, program.length, start) ?? 'no block').not.toBeNull();
+        expect(f, blockSource(program.code, program.length, start, 1) ?? 'no block').not.toBeNull();
         const a = m.cores[0], b = new CoreState(0, a.locations);
         for (let max = 1; max <= len + 1; max++) {
           load(a, s, start);
@@ -126,7 +126,8 @@ describe('block translation', () => {
   });
 
   it('the run loop uses blocks once a pc is hot, and gives the same trial either way', () => {
-    const src = `.cores 2\n.data\nout: .quad 0, 0\n.text\n_start:\n ldr x1, =out\n mov x4, #300\n mov x5, #1\n1: lsl x7, x5, #13\n eor x5, x5, x7\n add x6, x6, x5\n subs x4, x4, #1\n b.ne 1b\n str x6, [x1]\n mov x8, #93\n mov x0, #0\n svc #0\n`;
+    const body = ['lsl x7, x5, #13', 'eor x5, x5, x7', 'lsr x7, x5, #7', 'eor x5, x5, x7', 'add x6, x6, x5', 'mul x8, x6, x5', 'orr x6, x6, x8', 'subs x4, x4, #1', 'b.ne 1b'];
+    const src = `.cores 2\n.data\nout: .quad 0, 0\n.text\n_start:\n ldr x1, =out\n mov x4, #1000\n mov x5, #1\n1: ${body.join('\n ')}\n str x6, [x1]\n mov x8, #93\n mov x0, #0\n svc #0\n`;
     const program = assemble(src, { file: 'hot.s' });
     const paramsFor = (seed: number, attempt: number) => programParams(MODELS.armv8, seed, attempt, 100_000);
     const plain = new Machine(program, paramsFor(0, 0));
@@ -142,6 +143,7 @@ describe('block translation', () => {
       };
       expect(run(fast)).toEqual(run(plain));
     }
+    expect(body.length).toBeGreaterThanOrEqual(MIN_BLOCK);
     expect(cache.translated - before, `translated after ${HOT} visits`).toBeGreaterThan(0);
   });
 });

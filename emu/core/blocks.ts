@@ -19,8 +19,8 @@
 //   - the budget: a block takes the instructions the run phase has left (`max`) and stops
 //     after that many.
 // Code is read-only, so blocks are cached per program (per code array) and never invalidated;
-// a pc is translated once it has started a run-loop iteration HOT times (cold code, e.g. a
-// litmus test's few instructions, is not worth a compilation).
+// a pc is translated once it has started a run-loop iteration HOT times, and only if its block
+// is at least MIN_BLOCK long (below: why).
 import * as isa from '../../isa/instructions.ts';
 import * as mm from '../model/memory-model.ts';
 import * as arith from './arith.ts';
@@ -34,8 +34,18 @@ const { S } = cs;
 /** Runs the block for at most `max` (≥ 1) instructions; returns how many it ran. */
 export type BlockFn = (ex: { params: TrialParams }, c: CoreState, max: number) => number;
 
+// When a block pays (measured with process CPU time on fixed work, README.md "Engine speed"):
+// a call into a generated function costs about what a few steps do, and cold functions cost
+// more until V8 has optimised each of them. Blocks of 1-2 instructions between memory
+// accesses won ~15% on the load/store loop but lost 30-50% on 300-trial QEMU campaign cells
+// and 10-20% on a long QEMU run; with 4+ instructions, the run still lost ~8% (its hottest
+// blocks average 4 instructions per call, half of them cut short by the budget). From 8
+// instructions on, translated after 4096 visits, blocks cost nothing measurable on the QEMU
+// programs and the long loops and run register-only code ~3x faster.
 /** Starts of a run-loop iteration at a pc before it is translated. */
-export const HOT = 16;
+export const HOT = 4096;
+/** Shortest block worth a function. */
+export const MIN_BLOCK = 8;
 /** Longest block (a longer straight line is several blocks). */
 export const MAX_BLOCK = 64;
 
@@ -46,6 +56,9 @@ export class BlockCache {
   /** Per pc: the block starting there, null if none can (its first instruction is not register-only), undefined if not tried yet. */
   private readonly fns: Array<BlockFn | null | undefined>;
   private readonly hits: Int32Array;
+  /** Per pc: 1 if a block of at least MIN_BLOCK instructions starts there (read by the run
+   * loop before it asks for the block: most pcs of memory-heavy code are not). */
+  readonly starts: Uint8Array;
   /** Blocks translated (for tests and benchmarks). */
   translated = 0;
 
@@ -54,6 +67,8 @@ export class BlockCache {
     this.length = code.length / INSN_WORDS;
     this.fns = new Array<BlockFn | null | undefined>(this.length).fill(undefined);
     this.hits = new Int32Array(this.length);
+    this.starts = new Uint8Array(this.length);
+    for (let pc = 0; pc < this.length; pc++) this.starts[pc] = blockLength(code, this.length, pc) >= MIN_BLOCK ? 1 : 0;
   }
 
   /** The block starting at pc, or null (step instead). */
@@ -66,15 +81,15 @@ export class BlockCache {
     return g;
   }
 
-  /** The block at pc translated now, whatever its count (tests). */
+  /** The block at pc translated now, whatever its count and however short (tests, benchmarks). */
   translateNow(pc: number): BlockFn | null {
-    const g = this.translate(pc);
+    const g = this.translate(pc, 1);
     this.fns[pc] = g;
     return g;
   }
 
-  private translate(pc: number): BlockFn | null {
-    const src = blockSource(this.code, this.length, pc);
+  private translate(pc: number, min = MIN_BLOCK): BlockFn | null {
+    const src = blockSource(this.code, this.length, pc, min);
     if (src === null) return null;
     this.translated++;
     return new Function(...HELPER_NAMES, src)(...HELPERS) as BlockFn;
@@ -120,8 +135,32 @@ function staticBranch(op: number): boolean {
 
 const mx = (a: string, b: string): string => `(${a} > ${b} ? ${a} : ${b})`;
 
-/** The source of the block starting at pc, or null if its first instruction cannot start one. */
-export function blockSource(code: Int32Array, length: number, start: number): string | null {
+/** Whether the instruction at pc can be in a block, and whether it ends it: 0 no, 1 yes, 2 yes and it ends it. */
+function admits(code: Int32Array, length: number, pc: number): 0 | 1 | 2 {
+  const b = pc * INSN_WORDS;
+  const op = code[b];
+  const branch = staticBranch(op);
+  if (!straight(op) && !branch) return 0;
+  // Never fall through past the end, never branch there: the step would fail.
+  if (pc + 1 >= length && !(op === Op.B || op === Op.BL)) return 0;
+  if (branch && code[b + F.IMM_LO] >= length) return 0;
+  return branch ? 2 : 1;
+}
+
+/** The number of instructions of the block that would start at pc. */
+export function blockLength(code: Int32Array, length: number, start: number): number {
+  let n = 0;
+  for (let pc = start; pc < length && n < MAX_BLOCK; pc++) {
+    const a = admits(code, length, pc);
+    if (a === 0) break;
+    n++;
+    if (a === 2) break;
+  }
+  return n;
+}
+
+/** The source of the block starting at pc, or null if it would be shorter than `min`. */
+export function blockSource(code: Int32Array, length: number, start: number, min = MIN_BLOCK): string | null {
   const lines: string[] = [
     'return function block(ex, c, max) {',
     '  const st = c.s, rl = c.regLo, rh = c.regHi, rv = c.regV, rp = c.regP;',
@@ -132,11 +171,9 @@ export function blockSource(code: Int32Array, length: number, start: number): st
   for (let pc = start; pc < length && n < MAX_BLOCK; pc++) {
     const b = pc * INSN_WORDS;
     const op = code[b];
-    const branch = staticBranch(op);
-    if (!straight(op) && !branch) break;
-    // Never fall through past the end, never branch there: the step would fail.
-    if (pc + 1 >= length && !(op === Op.B || op === Op.BL)) break;
-    if (branch && code[b + F.IMM_LO] >= length) break;
+    const a = admits(code, length, pc);
+    if (a === 0) break;
+    const branch = a === 2;
     if (n > 0) lines.push(`  if (max === ${n}) { st[${S.PC}] = ${pc}; st[${S.STEPS}] += ${n}; return ${n}; }`);
     lines.push(`  // pc ${pc}: ${OP_NAMES[op]}`);
     lines.push(...instruction(code, b, pc).map((l) => `  ${l}`));
@@ -147,7 +184,7 @@ export function blockSource(code: Int32Array, length: number, start: number): st
     }
     end = `${pc + 1}`;
   }
-  if (n === 0) return null;
+  if (n === 0 || n < min) return null;
   lines.push(`  st[${S.PC}] = ${end}; st[${S.STEPS}] += ${n}; return ${n};`, '};');
   return lines.join('\n');
 }

@@ -47,10 +47,11 @@ export class Executor extends RmwAccess {
     const st = c.s;
     // Blocks do what the steps would, except tell an observer or check promises (blocks.ts).
     const blocks = this.observer === null ? this.blocks : null;
+    const starts = blocks !== null ? blocks.starts : null;
     for (let i = 0; i < budget; ) {
       if (st[S.STATUS] !== Status.RUNNING) return Step.DONE;
-      if (blocks !== null && st[S.N_PROM] === 0) {
-        const f = blocks.at(st[S.PC]);
+      if (starts !== null && starts[st[S.PC]] !== 0 && st[S.N_PROM] === 0) {
+        const f = blocks!.at(st[S.PC]);
         if (f !== null) {
           i += f(this, c, budget - i);
           continue;
