@@ -216,7 +216,7 @@ export async function campaignJsonlSeeds(): Promise<FuzzTarget['seeds']> {
     const lines: unknown[] = [campaignStart({ cells, trials: o.trials, seed: o.seed, shard: o.shard })];
     let done = 0;
     const summary = await runCampaign({
-      cells, trials: o.trials, seed: o.seed, shard: o.shard, runner: inlineRunner,
+      cells, trials: o.trials, seed: o.seed, shard: o.shard, runner: inlineRunner(),
       onRecord: (r: HangRecord) => lines.push(r),
       shouldStop: () => o.stopAfter !== undefined && ++done > o.stopAfter,
     });
