@@ -610,7 +610,8 @@ function parseCode(src: Source, start: number, arch: LitmusArch): Code {
 }
 
 /** Splits the code into rows (each ended by ';', one line may hold several) up to the first
- * line that starts the final section: a keyword, or a line with neither ';' nor '|'. */
+ * line that starts the final section: a keyword (also `filter`, whose line may hold the
+ * condition and its ';'), or a line with neither ';' nor '|'. */
 function splitRows(src: Source, start: number): { rows: Row[]; finalStart: number } {
   const text = src.text;
   const rows: Row[] = [];
@@ -620,7 +621,7 @@ function splitRows(src: Source, start: number): { rows: Row[]; finalStart: numbe
     const lead = line.search(/\S/);
     if (lead >= 0) {
       const rest = line.slice(lead);
-      if (/^(exists|forall|locations|not\s+exists)(?![A-Za-z0-9_])/.test(rest) || rest.startsWith('~') || (!rest.includes(';') && !rest.includes('|'))) {
+      if (/^(exists|forall|locations|filter|not\s+exists)(?![A-Za-z0-9_])/.test(rest) || rest.startsWith('~') || (!rest.includes(';') && !rest.includes('|'))) {
         return { rows, finalStart: p + lead };
       }
       const pieces = line.split(';');
