@@ -125,6 +125,12 @@ export const OUT: OptionSpec<string> = { flags: '--out <file.jsonl>', descriptio
 export const APPEND: OptionSpec<true> = { flags: '--append', description: 'add to an --out file that holds records of another campaign (merge shows them separately)' };
 export const TIME_LIMIT: OptionSpec<number> = { flags: '--time-limit <seconds>', description: 'stop after this much wall-clock time with a partial summary (checked between trials)', parse: secondsArg };
 export const WORKER_MEMORY: OptionSpec<number> = { flags: '--worker-memory <MiB>', description: 'heap limit of each worker thread (default: a share of half the host memory, 256-4096)', parse: countArg };
+/** `--show-hangs n`: how many hangs of each program × target cell a campaign prints (0: none). */
+export const SHOW_HANGS: OptionSpec<number> = {
+  flags: '--show-hangs <n>',
+  description: 'print the first n hangs of each program/target with their replay commands, then how many more (0: only the count; all are in --out)',
+  parse: (v) => (/^\d+$/.test(v) ? Number(v) : countArg(v)),
+};
 export const STOP_ON_FIRST: OptionSpec<true> = { flags: '--stop-on-first', description: 'stop each program/target at its first hang' };
 export const TRACE: OptionSpec<number> = {
   flags: '--trace <n>',

@@ -156,7 +156,7 @@ describe('campaign', () => {
 
   it('a SIGKILLed campaign keeps every hang it reported', async () => {
     const f = join(dir, 'killed.jsonl');
-    const { child, out } = start(['--out', f]);
+    const { child, out } = start(['--out', f, '--show-hangs', '100']);
     await until(() => (out().match(/^hang: /gm) ?? []).length >= 5);
     const reported = (out().match(/seed (\d+) \(trial (\d+)\)/g) ?? []).map((s) => s.replace(/\D+(\d+)\D+(\d+)\D*/, '$1:$2'));
     child.kill('SIGKILL');

@@ -1,8 +1,8 @@
 // `hangar campaign`: seeded trials of programs × targets, on a trial pool with --jobs (trials
 // start on this thread while the pool's workers start), each trial inline or in the threads
 // layout (--layout, --workers; chosen per program when not given: campaign/trial-layout.ts);
-// each hang is printed (and written to --out) as found with its replay command, then the
-// summary table. A hang is printed only once its record is on disk; a write that fails ends the
+// each hang is written to --out as found and the first --show-hangs of each cell printed with
+// its replay command, then the summary table and how many more each cell found. A hang is printed only once its record is on disk; a write that fails ends the
 // campaign (exit 74). SIGINT, SIGTERM and SIGHUP print the partial summary and exit 128 + n;
 // --time-limit stops the same way at the limit.
 import { Presets, SingleBar } from 'cli-progress';
@@ -18,10 +18,11 @@ import { PROGRAMS } from '../../programs/catalog.ts';
 import { defineCommand } from '../command.ts';
 import type { Io } from '../io.ts';
 import {
-  APPEND, DEFINE, described, JOBS, JSON_OUT, LAYOUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, STOP_ON_FIRST, TARGET, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, WORKERS, type Values,
+  APPEND, DEFINE, described, JOBS, JSON_OUT, LAYOUT, MAX_STEPS, OUT, parseDefines, parseShard, SEED, SHARD, SHOW_HANGS, STOP_ON_FIRST, TARGET, TIME_LIMIT, TRIALS, UsageError, withDefault, WORKER_MEMORY, WORKERS, type Values,
 } from '../options.ts';
 import { summaryTable } from '../reporters/campaign-table.ts';
 import { errorLine, hangLine } from '../reporters/hang-line.ts';
+import { HangList } from '../reporters/hang-list.ts';
 
 const OPTIONS = {
   target: withDefault(TARGET, 'all', 'a target or all'),
@@ -37,6 +38,7 @@ const OPTIONS = {
   stopOnFirst: STOP_ON_FIRST,
   timeLimit: TIME_LIMIT,
   define: described(DEFINE, 'assembler symbols for every program (e.g. ROUNDS=64)'),
+  showHangs: withDefault(SHOW_HANGS, 3),
   json: described(JSON_OUT, 'JSON lines on stdout instead of the table'),
   workerMemory: WORKER_MEMORY,
 };
@@ -98,6 +100,7 @@ async function campaign(io: Io, o: CampaignCliOptions, a: CampaignRun): Promise<
   const tty = !o.json && process.stderr.isTTY === true;
   const bar = tty ? new SingleBar({ format: 'campaign [{bar}] {value}/{total} trials | {hangs} hangs | {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : undefined;
   let hangs = 0;
+  const shown = new HangList(o.showHangs);
   let stop: StopReason | null = null;
   let writeFailure: WriteError | null = null;
   const deadline = o.timeLimit === undefined ? Infinity : performance.now() + o.timeLimit * 1000;
@@ -130,7 +133,8 @@ async function campaign(io: Io, o: CampaignCliOptions, a: CampaignRun): Promise<
     else if (rec.type === 'hang') {
       hangs++;
       // On a terminal, print above the progress bar.
-      io.out(`${bar ? '\r\x1b[K' : ''}${hangLine(rec)}`);
+      const line = shown.line(rec);
+      if (line) io.out(`${bar ? '\r\x1b[K' : ''}${line}`);
     } else if (rec.type === 'error') io.out(errorLine(rec));
   };
   // --json prints what --out writes: the start record, the records, the summary.
@@ -163,6 +167,7 @@ async function campaign(io: Io, o: CampaignCliOptions, a: CampaignRun): Promise<
       : `Interrupted (${stop}): partial summary`;
     io.out(`\n${what} (campaign ${start.campaign}, seed ${o.seed}, ${o.trials} trials per cell${shard ? `, shard ${shard.index}/${shard.count}` : ''}):\n`);
     io.out(summaryTable(summary.cells));
+    io.out(shown.rest(out?.path));
   }
   if (writeFailure !== null) return EXIT_WRITE_ERROR;
   if (stop !== null && stop !== 'time limit' && stop !== 'write error' && !summary.complete) return signalExitStatus(stop);
