@@ -276,6 +276,31 @@ export function checkOutputs(only = undefined) {
   return { problems, unchecked: [...unchecked] };
 }
 
+/** Compiles each (unit, build) pair into a temp dir and returns the outputs whose fresh
+ * compilation (header included) differs from the committed file, as strings. `pick` chooses
+ * the pairs (default: every committed output). */
+export async function compareOutputs(pick = () => true) {
+  const dir = mkdtempSync(join(tmpdir(), 'hangar-c-compare-'));
+  const problems = [];
+  try {
+    const jobs = units().flatMap((unit) => buildsOf(unit).filter((build) => pick(unit, build)).map((build) => ({ unit, build })));
+    await pool(jobs, 2, async ({ unit, build }) => {
+      const command = commandFor(unit, build);
+      const version = compilerVersion(command[0]);
+      if (!version) { problems.push(missingCompiler(command[0])); return; }
+      const rel = outputPath(unit, build);
+      const fresh = join(dir, rel.replace(/\//g, '__'));
+      await compileTo(command, fresh, header(unit, build, command, version));
+      const committed = join(ROOT, rel);
+      if (!existsSync(committed)) problems.push(`${rel}: missing`);
+      else if (!readFileSync(committed).equals(readFileSync(fresh))) problems.push(`${rel}: differs from a fresh compilation`);
+    });
+    return { problems, compared: jobs.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function matrix(selected, outDir, flagsets) {
   const jobs = [];
   for (const unit of selected) {
